@@ -1,0 +1,195 @@
+//! The one error model shared by every surface (Rust, C, Python, Node, CLI).
+
+use std::fmt;
+
+/// Stable machine-readable error codes.
+///
+/// The name returned by [`ErrorCode::name`] is the `code` of Python and Node errors and, prefixed
+/// with `AURORAIAM_RESULT_`, the C status constant; the numeric value is the C status value.
+/// Neither names nor numbers are ever reused or renumbered.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u32)]
+pub enum ErrorCode {
+    /// The hostname is empty, too long, or not a bare DNS name / IP literal.
+    InvalidHostname = 7001,
+    /// The port is outside 1..=65535.
+    InvalidPort = 7002,
+    /// The database user name is empty, too long or contains NUL.
+    InvalidUsername = 7003,
+    /// The region is empty or not shaped like an AWS region (`us-east-1`).
+    InvalidRegion = 7004,
+    /// No region was given and none can be inferred from the hostname.
+    RegionRequired = 7005,
+    /// Access key id, secret access key or session token is empty or malformed.
+    InvalidCredentials = 7006,
+    /// `expires_in` is outside the range the token kind allows.
+    InvalidExpiresIn = 7007,
+    /// The signing time cannot be expressed in a SigV4 date (before 1970 or after 9999).
+    InvalidSigningTime = 7008,
+    /// A text argument is not valid UTF-8.
+    InvalidUtf8 = 7009,
+    /// No credentials were found where the library looked for them.
+    CredentialsNotFound = 7010,
+    /// The credentials had already expired at the signing time.
+    CredentialsExpired = 7011,
+}
+
+impl ErrorCode {
+    /// Every code, in numeric order.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::InvalidHostname,
+        ErrorCode::InvalidPort,
+        ErrorCode::InvalidUsername,
+        ErrorCode::InvalidRegion,
+        ErrorCode::RegionRequired,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::InvalidExpiresIn,
+        ErrorCode::InvalidSigningTime,
+        ErrorCode::InvalidUtf8,
+        ErrorCode::CredentialsNotFound,
+        ErrorCode::CredentialsExpired,
+    ];
+
+    /// The stable upper-case name, e.g. `"INVALID_HOSTNAME"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidHostname => "INVALID_HOSTNAME",
+            ErrorCode::InvalidPort => "INVALID_PORT",
+            ErrorCode::InvalidUsername => "INVALID_USERNAME",
+            ErrorCode::InvalidRegion => "INVALID_REGION",
+            ErrorCode::RegionRequired => "REGION_REQUIRED",
+            ErrorCode::InvalidCredentials => "INVALID_CREDENTIALS",
+            ErrorCode::InvalidExpiresIn => "INVALID_EXPIRES_IN",
+            ErrorCode::InvalidSigningTime => "INVALID_SIGNING_TIME",
+            ErrorCode::InvalidUtf8 => "INVALID_UTF8",
+            ErrorCode::CredentialsNotFound => "CREDENTIALS_NOT_FOUND",
+            ErrorCode::CredentialsExpired => "CREDENTIALS_EXPIRED",
+        }
+    }
+
+    /// The stable numeric value (the C status value).
+    pub const fn number(self) -> u32 {
+        self as u32
+    }
+
+    /// A static one-line description of the code (no per-call detail).
+    pub const fn description(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidHostname => "invalid hostname",
+            ErrorCode::InvalidPort => "invalid port: must be 1..=65535",
+            ErrorCode::InvalidUsername => "invalid database user name",
+            ErrorCode::InvalidRegion => "invalid AWS region",
+            ErrorCode::RegionRequired => "a region is required: it cannot be inferred from the hostname",
+            ErrorCode::InvalidCredentials => "invalid AWS credentials",
+            ErrorCode::InvalidExpiresIn => "invalid expires_in",
+            ErrorCode::InvalidSigningTime => "invalid signing time",
+            ErrorCode::InvalidUtf8 => "argument is not valid UTF-8",
+            ErrorCode::CredentialsNotFound => "no AWS credentials found",
+            ErrorCode::CredentialsExpired => "AWS credentials expired before the signing time",
+        }
+    }
+
+    /// Looks a code up by its [`name`](Self::name).
+    pub fn from_name(name: &str) -> Option<ErrorCode> {
+        Self::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// Looks a code up by its [`number`](Self::number).
+    pub fn from_number(number: u32) -> Option<ErrorCode> {
+        Self::ALL.iter().copied().find(|c| c.number() == number)
+    }
+
+    /// True for codes that mean "bad or missing credentials" rather than a bad argument.
+    pub const fn is_credentials_error(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::InvalidCredentials
+                | ErrorCode::CredentialsNotFound
+                | ErrorCode::CredentialsExpired
+        )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An error with a stable [`ErrorCode`] and a message naming the field and the rule broken.
+///
+/// Messages never contain secret material (secret keys, session tokens, tokens).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+}
+
+impl Error {
+    /// Builds an error; `message` must not contain secrets.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, message: message.into() }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The human-readable message (names the field and the rule).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Error({}: {})", self.code.name(), self.message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Quotes user input for an error message: short, escaped, never a secret.
+pub(crate) fn quoted(value: &str) -> String {
+    const MAX: usize = 80;
+    let mut shown: String = value.chars().take(MAX).collect();
+    if shown.len() < value.len() {
+        shown.push('…');
+    }
+    format!("{:?}", shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_numbers_round_trip_and_are_unique() {
+        for (i, c) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(ErrorCode::from_name(c.name()), Some(*c));
+            assert_eq!(ErrorCode::from_number(c.number()), Some(*c));
+            for d in &ErrorCode::ALL[i + 1..] {
+                assert_ne!(c.name(), d.name());
+                assert!(c.number() < d.number(), "ALL must be in numeric order");
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_truncates_long_input() {
+        let long = "x".repeat(1000);
+        assert!(quoted(&long).len() < 100);
+        assert_eq!(quoted("a\0b"), "\"a\\0b\"");
+    }
+}

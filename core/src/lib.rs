@@ -1,0 +1,58 @@
+//! Amazon Aurora / RDS IAM database authentication tokens and Aurora DSQL tokens.
+//!
+//! A token is a SigV4-presigned `connect` URL without its scheme, sent to the database as the
+//! password. Tokens are byte-identical to botocore's for the same inputs, including botocore's
+//! two host quirks: the signed `host` is lower-cased while the token keeps the caller's case,
+//! and with port 443 the signed host drops `:443` while the token keeps it.
+//!
+//! ```
+//! use auroraiam::{credentials_from_parts, generate_token, SigningTime, TokenRequest};
+//!
+//! let credentials = credentials_from_parts("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None)?;
+//! let request = TokenRequest::rds("mydb.cluster-abc.us-east-1.rds.amazonaws.com", 5432, "app_user").build()?;
+//! let token = generate_token(&request, &credentials, SigningTime::from_unix_seconds(1_700_000_000)?)?;
+//! assert!(token.as_str().starts_with("mydb.cluster-abc.us-east-1.rds.amazonaws.com:5432/?Action=connect&DBUser=app_user&"));
+//! # Ok::<(), auroraiam::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod credentials;
+mod encoding;
+mod error;
+mod hostname;
+mod presign;
+mod region;
+mod request;
+mod signer;
+mod signing_key;
+mod time;
+mod token;
+
+pub use credentials::{
+    credentials_from_env, credentials_from_env_with, credentials_from_parts, is_temporary_access_key_id,
+    validate_credentials, Credentials, ENVIRONMENT_PROVIDER, EXPLICIT_PROVIDER, MAX_ACCESS_KEY_ID_LEN,
+    MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
+};
+pub use encoding::{percent_decode, percent_encode};
+pub use error::{Error, ErrorCode, Result};
+pub use hostname::{validate_hostname, MAX_HOSTNAME_LEN};
+pub use presign::{ALGORITHM, EMPTY_PAYLOAD_SHA256};
+pub use region::{infer_dsql_region, infer_rds_region, infer_region, is_region_shaped, validate_region};
+pub use request::{
+    validate_port, validate_username, TokenKind, TokenRequest, TokenRequestBuilder, DEFAULT_EXPIRES_IN,
+    MAX_DSQL_EXPIRES_IN, MAX_RDS_EXPIRES_IN, MAX_USERNAME_LEN,
+};
+pub use signer::{generate_token, Signer};
+pub use time::{AmzDate, CivilTime, SigningTime};
+pub use token::AuthToken;
+
+/// Turns raw bytes from a foreign caller into `&str`, naming `field` when they are not UTF-8.
+pub fn str_from_utf8<'a>(bytes: &'a [u8], field: &str) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidUtf8,
+            format!("{field} is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+        )
+    })
+}
