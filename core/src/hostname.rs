@@ -76,25 +76,10 @@ fn validate_ipv6_literal(hostname: &str) -> Result<()> {
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .ok_or_else(|| invalid(hostname, "has unbalanced brackets"))?;
-    if inner.is_empty()
-        || !inner.contains(':')
-        || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-    {
+    if inner.parse::<std::net::Ipv6Addr>().is_err() {
         return Err(invalid(hostname, "is not a valid bracketed IPv6 literal such as [::1]"));
     }
     Ok(())
-}
-
-/// The `host` header value botocore signs: the hostname lower-cased, followed by `:port` unless
-/// the port is 443 (the default for the `https` scheme botocore signs under).
-pub(crate) fn push_signed_host(out: &mut Vec<u8>, hostname: &str, port: Option<u16>) {
-    out.extend(hostname.bytes().map(|b| b.to_ascii_lowercase()));
-    if let Some(p) = port {
-        if p != 443 {
-            out.push(b':');
-            out.extend_from_slice(itoa_u16(p).as_slice());
-        }
-    }
 }
 
 /// Decimal digits of `n` without allocating through `format!`.
@@ -150,25 +135,12 @@ mod tests {
         let long = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(62));
         for bad in ["", "https://db.example.com", "db.example.com/x", "db?x", "db#x", "user@db", "db x",
                     "db\tx", "db\n", "db\0x", "dé.example", "db:5432", "::1", ".db", "db.", "a..b", "[]",
-                    "[::1", "::1]", "[xyz]", "[1.2.3.4]", "db!x", "db*", &long, &"a".repeat(64)] {
+                    "[::1", "::1]", "[xyz]", "[1.2.3.4]", "[10.0.0.1]", "[abc]", "[::1%eth0]", "[1::2::3]", "db!x", "db*", &long, &"a".repeat(64)] {
             let e = validate_hostname(bad).unwrap_err();
             assert_eq!(e.code(), ErrorCode::InvalidHostname, "{bad:?}");
         }
         assert!(validate_hostname("db:5432").unwrap_err().message().contains("port"));
         assert!(validate_hostname("https://x").unwrap_err().message().contains("scheme"));
-    }
-
-    #[test]
-    fn signed_host_follows_botocore() {
-        let mut v = Vec::new();
-        push_signed_host(&mut v, "MyDB.Example", Some(5432));
-        assert_eq!(v, b"mydb.example:5432");
-        v.clear();
-        push_signed_host(&mut v, "MyDB.Example", Some(443));
-        assert_eq!(v, b"mydb.example");
-        v.clear();
-        push_signed_host(&mut v, "x.dsql.us-east-1.on.aws", None);
-        assert_eq!(v, b"x.dsql.us-east-1.on.aws");
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod signer;
 mod signing_key;
 mod time;
 mod token;
+mod wipe;
 
 pub use credentials::{
     credentials_from_env, credentials_from_env_with, credentials_from_parts, is_temporary_access_key_id,

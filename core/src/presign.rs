@@ -1,10 +1,12 @@
 //! Assembles a token: botocore's parameter order in the token, the SigV4 canonical request
 //! (sorted query, only `host` signed, empty-payload hash) hashed straight from the token buffer.
 
+use std::sync::RwLock;
+
 use sha2::{Digest, Sha256};
 
 use crate::encoding::{hex32, push_encoded};
-use crate::hostname::{itoa_u16, itoa_u64, push_signed_host};
+use crate::hostname::{itoa_u16, itoa_u64, MAX_HOSTNAME_LEN};
 use crate::request::TokenRequest;
 use crate::signing_key::HmacKey;
 use crate::time::AmzDate;
@@ -14,6 +16,7 @@ pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// Hex SHA-256 of the empty payload (never `UNSIGNED-PAYLOAD`).
 pub const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+const CANONICAL_PREFIX: &[u8] = b"GET\n/\n";
 const SIGNED_HEADERS: &str = "&X-Amz-SignedHeaders=host";
 const SECURITY_TOKEN: &str = "&X-Amz-Security-Token=";
 
@@ -25,24 +28,69 @@ pub(crate) struct SigningInputs<'a> {
     pub key: &'a HmacKey,
 }
 
-/// Builds the token string for `request`.
-pub(crate) fn presign(request: &TokenRequest<'_>, inputs: &SigningInputs<'_>) -> String {
+/// Canonical-request hashers that have already absorbed the part of the canonical request that
+/// is fixed for a day (`GET`, `/`, the query up to `X-Amz-Date=`: action, user, access key id,
+/// scope). Keyed by those exact bytes, so a hit can never hash anything else. Bounded.
+pub(crate) struct PrefixHashCache {
+    entries: RwLock<Vec<(Box<[u8]>, Sha256)>>,
+}
+
+impl PrefixHashCache {
+    const CAPACITY: usize = 16;
+
+    pub(crate) fn new() -> Self {
+        PrefixHashCache { entries: RwLock::new(Vec::new()) }
+    }
+
+    fn hasher_for(&self, prefix: &[u8]) -> Sha256 {
+        if let Ok(entries) = self.entries.read() {
+            if let Some((_, h)) = entries.iter().find(|(k, _)| **k == *prefix) {
+                return h.clone();
+            }
+        }
+        let h = fresh_hasher(prefix);
+        if let Ok(mut entries) = self.entries.write() {
+            if !entries.iter().any(|(k, _)| **k == *prefix) {
+                if entries.len() >= Self::CAPACITY {
+                    entries.remove(0);
+                }
+                entries.push((prefix.into(), h.clone()));
+            }
+        }
+        h
+    }
+}
+
+fn fresh_hasher(prefix: &[u8]) -> Sha256 {
+    let mut h = Sha256::new();
+    h.update(CANONICAL_PREFIX);
+    h.update(prefix);
+    h
+}
+
+/// Builds the token string for `request`, reusing prefix hashes from `cache` when given.
+pub(crate) fn presign(
+    request: &TokenRequest<'_>,
+    inputs: &SigningInputs<'_>,
+    cache: Option<&PrefixHashCache>,
+) -> String {
     let kind = request.kind();
     let region = request.region();
     let service = kind.service();
-    let date = inputs.amz_date.date();
+    let amz_date = inputs.amz_date.as_str();
+    let date = &amz_date[..8];
     let username = request.username();
-    let token_len = inputs.session_token.map_or(0, str::len);
+    let hostname = request.hostname();
     let mut out = String::with_capacity(
-        request.hostname().len()
+        hostname.len()
             + username.map_or(0, |u| u.len() * 3)
             + inputs.access_key_id.len() * 3
-            + token_len * 3
+            + inputs.session_token.map_or(0, |t| t.len() * 3)
             + 320,
     );
 
     // host[:port]/?
-    out.push_str(request.hostname());
+    out.push_str(hostname);
     if let Some(port) = request.port() {
         out.push(':');
         out.push_str(itoa_u16(port).as_str());
@@ -65,7 +113,8 @@ pub(crate) fn presign(request: &TokenRequest<'_>, inputs: &SigningInputs<'_>) ->
         out.push_str(part);
     }
     out.push_str("&X-Amz-Date=");
-    out.push_str(inputs.amz_date.as_str());
+    let fixed_end = out.len();
+    out.push_str(amz_date);
     out.push_str("&X-Amz-Expires=");
     out.push_str(itoa_u64(u64::from(request.expires_in())).as_str());
     let signed_headers_at = out.len();
@@ -78,33 +127,51 @@ pub(crate) fn presign(request: &TokenRequest<'_>, inputs: &SigningInputs<'_>) ->
     let token_end = out.len();
 
     // Canonical request; its query is sorted, so the session token comes before SignedHeaders.
-    let mut creq = Sha256::new();
-    creq.update(b"GET\n/\n");
-    creq.update(&out.as_bytes()[query_start..signed_headers_at]);
-    creq.update(&out.as_bytes()[token_at..token_end]);
-    creq.update(SIGNED_HEADERS.as_bytes());
-    let mut host_line = Vec::with_capacity(request.hostname().len() + 16);
-    host_line.extend_from_slice(b"\nhost:");
-    push_signed_host(&mut host_line, request.hostname(), request.port());
-    host_line.extend_from_slice(b"\n\nhost\n");
-    creq.update(&host_line);
-    creq.update(EMPTY_PAYLOAD_SHA256.as_bytes());
+    let bytes = out.as_bytes();
+    let fixed = &bytes[query_start..fixed_end];
+    let mut creq = match cache {
+        Some(c) => c.hasher_for(fixed),
+        None => fresh_hasher(fixed),
+    };
+    creq.update(&bytes[fixed_end..signed_headers_at]);
+    creq.update(&bytes[token_at..token_end]);
+    // SignedHeaders, then the host header (botocore's: lower-cased, `:443` dropped).
+    let mut tail = [0u8; MAX_HOSTNAME_LEN + 128];
+    let mut n = 0;
+    for piece in [SIGNED_HEADERS.as_bytes(), b"\nhost:", hostname.as_bytes()] {
+        tail[n..n + piece.len()].copy_from_slice(piece);
+        n += piece.len();
+    }
+    tail[n - hostname.len()..n].make_ascii_lowercase();
+    let port_digits = request.port().filter(|p| *p != 443).map(itoa_u16);
+    let port_piece: &[u8] = port_digits.as_ref().map_or(&[], |d| d.as_slice());
+    for piece in [if port_piece.is_empty() { &b""[..] } else { b":" }, port_piece, b"\n\nhost\n", EMPTY_PAYLOAD_SHA256.as_bytes()] {
+        tail[n..n + piece.len()].copy_from_slice(piece);
+        n += piece.len();
+    }
+    creq.update(&tail[..n]);
     let creq_hash: [u8; 32] = creq.finalize().into();
 
     // String to sign.
-    let mut sts = Vec::with_capacity(160);
-    sts.extend_from_slice(ALGORITHM.as_bytes());
-    sts.push(b'\n');
-    sts.extend_from_slice(inputs.amz_date.as_str().as_bytes());
-    sts.push(b'\n');
-    sts.extend_from_slice(date.as_bytes());
-    sts.push(b'/');
-    sts.extend_from_slice(region.as_bytes());
-    sts.push(b'/');
-    sts.extend_from_slice(service.as_bytes());
-    sts.extend_from_slice(b"/aws4_request\n");
-    sts.extend_from_slice(&hex32(&creq_hash));
-    let signature = inputs.key.mac(&sts);
+    let mut sts = [0u8; 256];
+    let mut m = 0;
+    for piece in [
+        ALGORITHM.as_bytes(),
+        b"\n",
+        amz_date.as_bytes(),
+        b"\n",
+        date.as_bytes(),
+        b"/",
+        region.as_bytes(),
+        b"/",
+        service.as_bytes(),
+        b"/aws4_request\n",
+        &hex32(&creq_hash),
+    ] {
+        sts[m..m + piece.len()].copy_from_slice(piece);
+        m += piece.len();
+    }
+    let signature = inputs.key.mac(&sts[..m]);
 
     out.push_str("&X-Amz-Signature=");
     out.push_str(std::str::from_utf8(&hex32(&signature)).unwrap_or_default());

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::credentials::{validate_credentials, Credentials};
 use crate::error::{Error, ErrorCode, Result};
-use crate::presign::{presign, SigningInputs};
+use crate::presign::{presign, PrefixHashCache, SigningInputs};
 use crate::request::TokenRequest;
 use crate::signing_key::{derive_signing_key, SigningKeyCache};
 use crate::time::SigningTime;
@@ -17,13 +17,14 @@ use crate::token::AuthToken;
 pub struct Signer {
     credentials: Credentials,
     keys: SigningKeyCache,
+    prefixes: PrefixHashCache,
 }
 
 impl Signer {
     /// Validates `credentials` and prepares an empty key cache.
     pub fn new(credentials: Credentials) -> Result<Self> {
         validate_credentials(&credentials)?;
-        Ok(Signer { credentials, keys: SigningKeyCache::new() })
+        Ok(Signer { credentials, keys: SigningKeyCache::new(), prefixes: PrefixHashCache::new() })
     }
 
     /// The credentials this signer uses.
@@ -35,13 +36,13 @@ impl Signer {
     pub fn sign(&self, request: &TokenRequest<'_>, signing_time: SigningTime) -> Result<AuthToken> {
         check_not_expired(&self.credentials, signing_time)?;
         let amz_date = signing_time.amz_date();
-        let key = self.keys.get(
+        Ok(self.keys.with_key(
             self.credentials.secret_access_key(),
             amz_date.date(),
             request.region(),
             request.kind().service(),
-        );
-        Ok(finish(request, &self.credentials, signing_time, &amz_date, &key))
+            |key| finish(request, &self.credentials, signing_time, &amz_date, key, Some(&self.prefixes)),
+        ))
     }
 }
 
@@ -67,7 +68,7 @@ pub fn generate_token(
         request.region(),
         request.kind().service(),
     );
-    Ok(finish(request, credentials, signing_time, &amz_date, &key))
+    Ok(finish(request, credentials, signing_time, &amz_date, &key, None))
 }
 
 fn finish(
@@ -76,6 +77,7 @@ fn finish(
     signing_time: SigningTime,
     amz_date: &crate::time::AmzDate,
     key: &crate::signing_key::HmacKey,
+    prefixes: Option<&PrefixHashCache>,
 ) -> AuthToken {
     let token = presign(
         request,
@@ -85,6 +87,7 @@ fn finish(
             amz_date,
             key,
         },
+        prefixes,
     );
     AuthToken::new(token, request.kind(), signing_time, request.expires_in(), credentials.expiry())
 }

@@ -77,12 +77,11 @@ fn finish(state: &[u32; 8], message: &[u8]) -> [u8; 32] {
     for block in tail[..tail_len].chunks_exact(64) {
         sha2::compress256(&mut h, std::slice::from_ref(GenericArray::from_slice(block)));
     }
-    tail.zeroize();
+    // Neither the tail (message bytes) nor the running state is key material: no wipe needed.
     let mut out = [0u8; 32];
     for (o, w) in out.chunks_exact_mut(4).zip(h.iter()) {
         o.copy_from_slice(&w.to_be_bytes());
     }
-    h.zeroize();
     out
 }
 
@@ -123,16 +122,38 @@ impl SigningKeyCache {
         SigningKeyCache { entries: RwLock::new(Vec::new()) }
     }
 
-    /// The signing key for `secret` on `date` (`YYYYMMDD`), derived once and then reused.
-    pub(crate) fn get(&self, secret: &str, date: &str, region: &str, service: &'static str) -> HmacKey {
+    /// Runs `f` with the signing key for `secret` on `date` (`YYYYMMDD`), derived once and then
+    /// reused (used in place under a shared lock, so the key is not copied).
+    pub(crate) fn with_key<R>(
+        &self,
+        secret: &str,
+        date: &str,
+        region: &str,
+        service: &'static str,
+        f: impl FnOnce(&HmacKey) -> R,
+    ) -> R {
         let date_bytes: [u8; 8] = date.as_bytes().try_into().unwrap_or([0; 8]);
         let matches =
             |e: &CacheEntry| e.date == date_bytes && e.service == service && &*e.region == region;
         if let Ok(entries) = self.entries.read() {
             if let Some(e) = entries.iter().find(|e| matches(e)) {
-                return e.key.clone();
+                return f(&e.key);
             }
         }
+        let key = self.insert(secret, date, region, service);
+        f(&key)
+    }
+
+    /// The signing key (a copy), for tests.
+    #[cfg(test)]
+    pub(crate) fn get(&self, secret: &str, date: &str, region: &str, service: &'static str) -> HmacKey {
+        self.with_key(secret, date, region, service, HmacKey::clone)
+    }
+
+    fn insert(&self, secret: &str, date: &str, region: &str, service: &'static str) -> HmacKey {
+        let date_bytes: [u8; 8] = date.as_bytes().try_into().unwrap_or([0; 8]);
+        let matches =
+            |e: &CacheEntry| e.date == date_bytes && e.service == service && &*e.region == region;
         let key = derive_signing_key(secret, date, region, service);
         if let Ok(mut entries) = self.entries.write() {
             if !entries.iter().any(|e| matches(e)) {

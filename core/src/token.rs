@@ -3,18 +3,16 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use zeroize::Zeroizing;
-
 use crate::request::TokenKind;
 use crate::time::SigningTime;
 
 /// An IAM database authentication token (the password to send to the database).
 ///
-/// `Debug` never prints the token; the buffer is zeroized when dropped. There is deliberately
+/// `Debug` never prints the token; the buffer is wiped when dropped. There is deliberately
 /// no `Display`: use [`AuthToken::as_str`] where the token really must go.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthToken {
-    token: Zeroizing<String>,
+    token: String,
     kind: TokenKind,
     signing_time: SigningTime,
     expires_in: u32,
@@ -29,7 +27,7 @@ impl AuthToken {
         expires_in: u32,
         credentials_expiry: Option<SystemTime>,
     ) -> Self {
-        AuthToken { token: Zeroizing::new(token), kind, signing_time, expires_in, credentials_expiry }
+        AuthToken { token, kind, signing_time, expires_in, credentials_expiry }
     }
 
     /// The token text.
@@ -39,7 +37,7 @@ impl AuthToken {
 
     /// Takes the token text out (the caller becomes responsible for it).
     pub fn into_string(mut self) -> String {
-        std::mem::take(&mut *self.token)
+        std::mem::take(&mut self.token)
     }
 
     /// Length of the token in bytes (poolers with short password buffers truncate long ones).
@@ -84,6 +82,12 @@ impl AuthToken {
             Some(c) if c < self.expires_at() => c,
             _ => self.expires_at(),
         }
+    }
+}
+
+impl Drop for AuthToken {
+    fn drop(&mut self) {
+        crate::wipe::wipe_string(std::mem::take(&mut self.token));
     }
 }
 
