@@ -33,6 +33,26 @@ pub enum ErrorCode {
     CredentialsNotFound = 7010,
     /// The credentials had already expired at the signing time.
     CredentialsExpired = 7011,
+    /// The text is not a well-formed IAM database token.
+    TokenMalformed = 7012,
+    /// Verification: no secret is known for the token's access key id.
+    UnknownAccessKey = 7013,
+    /// Verification: the signature does not match the token's contents.
+    SignatureMismatch = 7014,
+    /// Verification: the token's lifetime is over.
+    TokenExpired = 7015,
+    /// Verification: the token is signed further in the future than the allowed clock skew.
+    TokenNotYetValid = 7016,
+    /// Verification: the token was made for another host.
+    HostMismatch = 7017,
+    /// Verification: the token was made for another port.
+    PortMismatch = 7018,
+    /// Verification: the token was made for another database user.
+    UserMismatch = 7019,
+    /// Verification: the token was signed for another region.
+    RegionMismatch = 7020,
+    /// Verification: the token is of another kind (RDS vs DSQL vs DSQL admin).
+    KindMismatch = 7021,
 }
 
 impl ErrorCode {
@@ -49,6 +69,16 @@ impl ErrorCode {
         ErrorCode::InvalidUtf8,
         ErrorCode::CredentialsNotFound,
         ErrorCode::CredentialsExpired,
+        ErrorCode::TokenMalformed,
+        ErrorCode::UnknownAccessKey,
+        ErrorCode::SignatureMismatch,
+        ErrorCode::TokenExpired,
+        ErrorCode::TokenNotYetValid,
+        ErrorCode::HostMismatch,
+        ErrorCode::PortMismatch,
+        ErrorCode::UserMismatch,
+        ErrorCode::RegionMismatch,
+        ErrorCode::KindMismatch,
     ];
 
     /// The stable upper-case name, e.g. `"INVALID_HOSTNAME"`.
@@ -65,6 +95,16 @@ impl ErrorCode {
             ErrorCode::InvalidUtf8 => "INVALID_UTF8",
             ErrorCode::CredentialsNotFound => "CREDENTIALS_NOT_FOUND",
             ErrorCode::CredentialsExpired => "CREDENTIALS_EXPIRED",
+            ErrorCode::TokenMalformed => "TOKEN_MALFORMED",
+            ErrorCode::UnknownAccessKey => "UNKNOWN_ACCESS_KEY",
+            ErrorCode::SignatureMismatch => "SIGNATURE_MISMATCH",
+            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
+            ErrorCode::TokenNotYetValid => "TOKEN_NOT_YET_VALID",
+            ErrorCode::HostMismatch => "HOST_MISMATCH",
+            ErrorCode::PortMismatch => "PORT_MISMATCH",
+            ErrorCode::UserMismatch => "USER_MISMATCH",
+            ErrorCode::RegionMismatch => "REGION_MISMATCH",
+            ErrorCode::KindMismatch => "KIND_MISMATCH",
         }
     }
 
@@ -87,6 +127,16 @@ impl ErrorCode {
             ErrorCode::InvalidUtf8 => "argument is not valid UTF-8",
             ErrorCode::CredentialsNotFound => "no AWS credentials found",
             ErrorCode::CredentialsExpired => "AWS credentials expired before the signing time",
+            ErrorCode::TokenMalformed => "not a well-formed IAM database token",
+            ErrorCode::UnknownAccessKey => "no secret is known for the token's access key id",
+            ErrorCode::SignatureMismatch => "token signature does not match",
+            ErrorCode::TokenExpired => "token has expired",
+            ErrorCode::TokenNotYetValid => "token is signed in the future beyond the allowed clock skew",
+            ErrorCode::HostMismatch => "token was made for another host",
+            ErrorCode::PortMismatch => "token was made for another port",
+            ErrorCode::UserMismatch => "token was made for another database user",
+            ErrorCode::RegionMismatch => "token was signed for another region",
+            ErrorCode::KindMismatch => "token is of another kind",
         }
     }
 
@@ -98,6 +148,23 @@ impl ErrorCode {
     /// Looks a code up by its [`number`](Self::number).
     pub fn from_number(number: u32) -> Option<ErrorCode> {
         Self::ALL.iter().copied().find(|c| c.number() == number)
+    }
+
+    /// True for codes that mean a token failed verification (the token, not the caller's
+    /// arguments, is at fault).
+    pub const fn is_verification_failure(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::UnknownAccessKey
+                | ErrorCode::SignatureMismatch
+                | ErrorCode::TokenExpired
+                | ErrorCode::TokenNotYetValid
+                | ErrorCode::HostMismatch
+                | ErrorCode::PortMismatch
+                | ErrorCode::UserMismatch
+                | ErrorCode::RegionMismatch
+                | ErrorCode::KindMismatch
+        )
     }
 
     /// True for codes that mean "bad or missing credentials" rather than a bad argument.

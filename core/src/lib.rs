@@ -14,13 +14,19 @@
 //! assert!(token.as_str().starts_with("mydb.cluster-abc.us-east-1.rds.amazonaws.com:5432/?Action=connect&DBUser=app_user&"));
 //! # Ok::<(), auroraiam::Error>(())
 //! ```
+//!
+//! Tokens can be read back ([`parse_token`]), checked offline for reasons a server would
+//! reject them ([`diagnose`]), verified with a known secret ([`verify_token`]) and masked for
+//! logs ([`redact_token`]).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod credentials;
+mod diagnose;
 mod encoding;
 mod error;
 mod hostname;
+mod parse;
 mod presign;
 mod region;
 mod request;
@@ -28,6 +34,7 @@ mod signer;
 mod signing_key;
 mod time;
 mod token;
+mod verify;
 mod wipe;
 
 pub use credentials::{
@@ -35,9 +42,11 @@ pub use credentials::{
     validate_credentials, Credentials, ENVIRONMENT_PROVIDER, EXPLICIT_PROVIDER, MAX_ACCESS_KEY_ID_LEN,
     MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
 };
+pub use diagnose::{diagnose, DiagnoseOptions, Diagnostic, DiagnosticCode, Severity, DEFAULT_POOLER_LENGTH_LIMIT};
 pub use encoding::{percent_decode, percent_encode};
 pub use error::{Error, ErrorCode, Result};
 pub use hostname::{validate_hostname, MAX_HOSTNAME_LEN};
+pub use parse::{parse_token, redact_token, ParsedToken, MAX_TOKEN_LEN};
 pub use presign::{ALGORITHM, EMPTY_PAYLOAD_SHA256};
 pub use region::{infer_dsql_region, infer_rds_region, infer_region, is_region_shaped, validate_region};
 pub use request::{
@@ -47,6 +56,9 @@ pub use request::{
 pub use signer::{generate_token, Signer};
 pub use time::{AmzDate, CivilTime, SigningTime};
 pub use token::AuthToken;
+pub use verify::{verify_token, VerifyOptions, DEFAULT_MAX_CLOCK_SKEW_SECS};
+/// Re-exported so verifiers can return secrets that are wiped after use.
+pub use zeroize::Zeroizing;
 
 /// Turns raw bytes from a foreign caller into `&str`, naming `field` when they are not UTF-8.
 pub fn str_from_utf8<'a>(bytes: &'a [u8], field: &str) -> Result<&'a str> {
