@@ -53,6 +53,10 @@ pub enum ErrorCode {
     RegionMismatch = 7020,
     /// Verification: the token is of another kind (RDS vs DSQL vs DSQL admin).
     KindMismatch = 7021,
+    /// An option (refresh margin, timeout, profile name, …) is out of range or malformed.
+    InvalidArgument = 7022,
+    /// A credential source was configured but failed (endpoint down, bad JSON, process error…).
+    CredentialsProviderFailed = 7023,
 }
 
 impl ErrorCode {
@@ -79,6 +83,8 @@ impl ErrorCode {
         ErrorCode::UserMismatch,
         ErrorCode::RegionMismatch,
         ErrorCode::KindMismatch,
+        ErrorCode::InvalidArgument,
+        ErrorCode::CredentialsProviderFailed,
     ];
 
     /// The stable upper-case name, e.g. `"INVALID_HOSTNAME"`.
@@ -105,6 +111,8 @@ impl ErrorCode {
             ErrorCode::UserMismatch => "USER_MISMATCH",
             ErrorCode::RegionMismatch => "REGION_MISMATCH",
             ErrorCode::KindMismatch => "KIND_MISMATCH",
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::CredentialsProviderFailed => "CREDENTIALS_PROVIDER_FAILED",
         }
     }
 
@@ -137,6 +145,8 @@ impl ErrorCode {
             ErrorCode::UserMismatch => "token was made for another database user",
             ErrorCode::RegionMismatch => "token was signed for another region",
             ErrorCode::KindMismatch => "token is of another kind",
+            ErrorCode::InvalidArgument => "invalid argument",
+            ErrorCode::CredentialsProviderFailed => "a credential source failed",
         }
     }
 
@@ -174,6 +184,7 @@ impl ErrorCode {
             ErrorCode::InvalidCredentials
                 | ErrorCode::CredentialsNotFound
                 | ErrorCode::CredentialsExpired
+                | ErrorCode::CredentialsProviderFailed
         )
     }
 }

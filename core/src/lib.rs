@@ -21,6 +21,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "credential-chain")]
+mod chain;
+mod credential_cache;
 mod credentials;
 mod diagnose;
 mod encoding;
@@ -32,11 +35,16 @@ mod region;
 mod request;
 mod signer;
 mod signing_key;
+mod source;
 mod time;
 mod token;
+mod token_provider;
 mod verify;
 mod wipe;
 
+#[cfg(feature = "credential-chain")]
+pub use chain::{block_on, DefaultChainSource, ProvideCredentialsSource, DEFAULT_CHAIN_TIMEOUT};
+pub use credential_cache::{CredentialCache, DEFAULT_FETCH_WAIT};
 pub use credentials::{
     credentials_from_env, credentials_from_env_with, credentials_from_parts, is_temporary_access_key_id,
     validate_credentials, Credentials, ENVIRONMENT_PROVIDER, EXPLICIT_PROVIDER, MAX_ACCESS_KEY_ID_LEN,
@@ -50,12 +58,14 @@ pub use parse::{parse_token, redact_token, ParsedToken, MAX_TOKEN_LEN};
 pub use presign::{ALGORITHM, EMPTY_PAYLOAD_SHA256};
 pub use region::{infer_dsql_region, infer_rds_region, infer_region, is_region_shaped, validate_region};
 pub use request::{
-    validate_port, validate_username, TokenKind, TokenRequest, TokenRequestBuilder, DEFAULT_EXPIRES_IN,
+    validate_port, validate_username, OwnedTokenRequest, TokenKind, TokenRequest, TokenRequestBuilder, DEFAULT_EXPIRES_IN,
     MAX_DSQL_EXPIRES_IN, MAX_RDS_EXPIRES_IN, MAX_USERNAME_LEN,
 };
 pub use signer::{generate_token, Signer};
+pub use source::{default_source, has_default_chain, CredentialsSource, EnvironmentSource, FnSource, StaticSource};
 pub use time::{AmzDate, CivilTime, SigningTime};
 pub use token::AuthToken;
+pub use token_provider::{TokenProvider, DEFAULT_REFRESH_MARGIN};
 pub use verify::{verify_token, VerifyOptions, DEFAULT_MAX_CLOCK_SKEW_SECS};
 /// Re-exported so verifiers can return secrets that are wiped after use.
 pub use zeroize::Zeroizing;

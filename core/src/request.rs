@@ -135,6 +135,48 @@ impl<'a> TokenRequest<'a> {
     }
 }
 
+impl TokenRequest<'_> {
+    /// An owned copy, for objects that outlive the caller's strings.
+    pub fn to_owned_request(&self) -> OwnedTokenRequest {
+        OwnedTokenRequest {
+            kind: self.kind,
+            hostname: self.hostname.to_string(),
+            port: self.port,
+            username: self.username.map(str::to_string),
+            region: self.region.to_string(),
+            region_inferred: self.region_inferred,
+            expires_in: self.expires_in,
+        }
+    }
+}
+
+/// A validated [`TokenRequest`] that owns its strings.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OwnedTokenRequest {
+    kind: TokenKind,
+    hostname: String,
+    port: Option<u16>,
+    username: Option<String>,
+    region: String,
+    region_inferred: bool,
+    expires_in: u32,
+}
+
+impl OwnedTokenRequest {
+    /// Borrows it as a [`TokenRequest`] (no re-validation: it was validated when built).
+    pub fn as_request(&self) -> TokenRequest<'_> {
+        TokenRequest {
+            kind: self.kind,
+            hostname: &self.hostname,
+            port: self.port,
+            username: self.username.as_deref(),
+            region: Cow::Borrowed(&self.region),
+            region_inferred: self.region_inferred,
+            expires_in: self.expires_in,
+        }
+    }
+}
+
 /// Builder for [`TokenRequest`]: every rule is checked in [`build`](Self::build).
 #[derive(Clone, Debug)]
 #[must_use = "call .build() to validate the request"]

@@ -1,0 +1,211 @@
+//! Resolved credentials, cached and refreshed before they expire, with one fetch in flight for
+//! any number of concurrent callers and no lock held while fetching.
+
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorCode, Result};
+use crate::source::CredentialsSource;
+
+/// Longest a caller waits for another thread's fetch before giving up.
+pub const DEFAULT_FETCH_WAIT: Duration = Duration::from_secs(60);
+
+#[derive(Default)]
+struct State {
+    current: Option<Credentials>,
+    fetching: bool,
+    /// Incremented at the end of every fetch, so waiters can tell a fetch finished.
+    generation: u64,
+    last_error: Option<Error>,
+    fetches: u64,
+}
+
+/// Caches credentials from a [`CredentialsSource`].
+pub struct CredentialCache {
+    source: Arc<dyn CredentialsSource>,
+    state: Mutex<State>,
+    done: Condvar,
+    fetch_wait: Duration,
+}
+
+impl CredentialCache {
+    /// A cache in front of `source`.
+    pub fn new(source: Arc<dyn CredentialsSource>) -> Self {
+        CredentialCache { source, state: Mutex::new(State::default()), done: Condvar::new(), fetch_wait: DEFAULT_FETCH_WAIT }
+    }
+
+    /// The source behind the cache.
+    pub fn source(&self) -> &Arc<dyn CredentialsSource> {
+        &self.source
+    }
+
+    /// How many fetches the source has served (for tests and metrics).
+    pub fn fetch_count(&self) -> u64 {
+        self.lock().fetches
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Credentials valid until at least `valid_until` (credentials without an expiry always
+    /// are). Fetches when the cached ones are missing or expire too soon; concurrent callers
+    /// share one fetch.
+    pub fn get(&self, valid_until: SystemTime) -> Result<Credentials> {
+        let fresh_enough = |c: &Credentials| c.expiry().map_or(true, |e| e > valid_until);
+        let mut state = self.lock();
+        loop {
+            if let Some(c) = state.current.as_ref().filter(|c| fresh_enough(c)) {
+                return Ok(c.clone());
+            }
+            if !state.fetching {
+                break;
+            }
+            // Someone else is fetching: wait for that fetch instead of starting another.
+            let generation = state.generation;
+            let (next, timeout) = self
+                .done
+                .wait_timeout_while(state, self.fetch_wait, |s| s.fetching && s.generation == generation)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            state = next;
+            if timeout.timed_out() && state.fetching {
+                return Err(Error::new(
+                    ErrorCode::CredentialsProviderFailed,
+                    format!(
+                        "timed out after {} s waiting for credentials from the {} source",
+                        self.fetch_wait.as_secs(),
+                        self.source.name()
+                    ),
+                ));
+            }
+            if state.generation != generation {
+                if let Some(c) = state.current.as_ref().filter(|c| fresh_enough(c)) {
+                    return Ok(c.clone());
+                }
+                if let Some(e) = &state.last_error {
+                    return Err(e.clone());
+                }
+            }
+        }
+        state.fetching = true;
+        drop(state);
+        let result = self.source.fetch();
+        let mut state = self.lock();
+        state.fetching = false;
+        state.generation += 1;
+        state.fetches += 1;
+        match &result {
+            Ok(c) => {
+                state.current = Some(c.clone());
+                state.last_error = None;
+            }
+            Err(e) => state.last_error = Some(e.clone()),
+        }
+        drop(state);
+        self.done.notify_all();
+        let credentials = result?;
+        if !fresh_enough(&credentials) {
+            return Err(Error::new(
+                ErrorCode::CredentialsExpired,
+                format!(
+                    "the {} source returned credentials (access key id {}) that expire at {}, \
+                     too soon to sign a token that must stay valid past {}",
+                    self.source.name(),
+                    credentials.access_key_id(),
+                    fmt_time(credentials.expiry()),
+                    fmt_time(Some(valid_until)),
+                ),
+            ));
+        }
+        Ok(credentials)
+    }
+
+    /// Forgets the cached credentials so the next `get` fetches.
+    pub fn invalidate(&self) {
+        self.lock().current = None;
+    }
+}
+
+impl std::fmt::Debug for CredentialCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialCache").field("source", &self.source.name()).finish_non_exhaustive()
+    }
+}
+
+fn fmt_time(t: Option<SystemTime>) -> String {
+    match t.map(crate::time::SigningTime::from_system_time) {
+        Some(Ok(t)) => t.to_string(),
+        _ => "an unknown time".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::credentials_from_parts;
+    use crate::source::FnSource;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    fn rotating(counter: Arc<AtomicU64>, lifetime: Duration, delay: Duration) -> Arc<dyn CredentialsSource> {
+        Arc::new(FnSource::new("test", move || {
+            std::thread::sleep(delay);
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            credentials_from_parts(&format!("AKID{n}"), "secret", None, Some(SystemTime::now() + lifetime))
+        }))
+    }
+
+    #[test]
+    fn one_fetch_serves_many_threads() {
+        let n = Arc::new(AtomicU64::new(0));
+        let cache = Arc::new(CredentialCache::new(rotating(n.clone(), Duration::from_secs(3600), Duration::from_millis(50))));
+        let threads: Vec<_> = (0..16)
+            .map(|_| {
+                let cache = cache.clone();
+                std::thread::spawn(move || cache.get(SystemTime::now()).unwrap().access_key_id().to_string())
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap(), "AKID0");
+        }
+        assert_eq!(n.load(Ordering::SeqCst), 1);
+        assert_eq!(cache.fetch_count(), 1);
+    }
+
+    #[test]
+    fn refreshes_credentials_that_expire_too_soon() {
+        let n = Arc::new(AtomicU64::new(0));
+        let cache = CredentialCache::new(rotating(n.clone(), Duration::from_secs(100), Duration::ZERO));
+        assert_eq!(cache.get(SystemTime::now()).unwrap().access_key_id(), "AKID0");
+        assert_eq!(cache.get(SystemTime::now() + Duration::from_secs(50)).unwrap().access_key_id(), "AKID0");
+        // Needs validity beyond the current expiry: refetch; the new ones still fall short.
+        let e = cache.get(SystemTime::now() + Duration::from_secs(500)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::CredentialsExpired);
+        assert_eq!(n.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn errors_reach_every_waiter_and_the_next_call_retries() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let c2 = calls.clone();
+        let source: Arc<dyn CredentialsSource> = Arc::new(FnSource::new("flaky", move || {
+            std::thread::sleep(Duration::from_millis(300));
+            match c2.fetch_add(1, Ordering::SeqCst) {
+                0 => Err(Error::new(ErrorCode::CredentialsProviderFailed, "endpoint down")),
+                _ => credentials_from_parts("AKID", "s", None, None),
+            }
+        }));
+        let cache = Arc::new(CredentialCache::new(source));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let cache = cache.clone();
+                std::thread::spawn(move || cache.get(SystemTime::now()).map(|_| ()).map_err(|e| e.code()))
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap(), Err(ErrorCode::CredentialsProviderFailed));
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert!(cache.get(SystemTime::now()).is_ok());
+    }
+}
