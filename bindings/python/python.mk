@@ -1,0 +1,46 @@
+# Python package (bindings/python: pyo3 + maturin, abi3 wheel). Included by the root Makefile.
+#   make test-python    build the wheel, install it in a fresh venv, run pytest (vectors, API, stubtest, threads)
+#   make demo-python    print the token for the demo inputs (scripts/demo.env)
+#   make bench-python   time auroraiam against boto3 in the same run (not a test)
+# Everything generated lives under target/python/ (ignored by git).
+
+PYTHON ?= python3
+PY_DIR := bindings/python
+PY_OUT := target/python
+PY_WHEELS := $(PY_OUT)/wheels
+PY_TEST_VENV := $(PY_OUT)/test-venv
+PY_DEMO_VENV := $(PY_OUT)/demo-venv
+PY_BENCH_VENV := $(PY_OUT)/bench-venv
+PY_PIP_QUIET := --quiet --disable-pip-version-check
+
+.PHONY: python-wheel test-python demo-python bench-python
+
+# The wheel, built the way `pip install ./bindings/python` builds it: PEP 517, maturin pinned
+# in pyproject.toml, fetched from PyPI into an isolated build environment.
+python-wheel:
+	@rm -rf $(PY_WHEELS)
+	@$(PYTHON) -m pip wheel $(PY_PIP_QUIET) --no-deps --wheel-dir $(PY_WHEELS) ./$(PY_DIR) >&2
+	@ls $(PY_WHEELS)/auroraiam-*.whl >&2
+
+test-python: python-wheel
+	rm -rf $(PY_TEST_VENV)
+	$(PYTHON) -m venv $(PY_TEST_VENV)
+	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) -r $(PY_DIR)/tests/requirements.txt
+	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps $(PY_WHEELS)/auroraiam-*.whl
+	cd $(PY_DIR)/tests && ../../../$(PY_TEST_VENV)/bin/python -m pytest -p no:cacheprovider -q -ra
+
+demo-python: python-wheel
+	@test -x $(PY_DEMO_VENV)/bin/python || $(PYTHON) -m venv $(PY_DEMO_VENV) >&2
+	@$(PY_DEMO_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps --force-reinstall \
+		$(PY_WHEELS)/auroraiam-*.whl >&2
+	@$(PY_DEMO_VENV)/bin/python examples/python/demo.py
+
+bench-python: python-wheel
+	@test -x $(PY_BENCH_VENV)/bin/python || $(PYTHON) -m venv $(PY_BENCH_VENV)
+	@$(PY_BENCH_VENV)/bin/python -m pip install $(PY_PIP_QUIET) -r $(PY_DIR)/bench/requirements.txt
+	@$(PY_BENCH_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps --force-reinstall \
+		$(PY_WHEELS)/auroraiam-*.whl
+	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/bench.py --wheel $(PY_WHEELS)/auroraiam-*.whl
+
+TEST_TARGETS += test-python
+DEMO_TARGETS += demo-python

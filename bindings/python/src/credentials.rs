@@ -1,0 +1,213 @@
+//! `auroraiam.Credentials` and the conversion of every accepted `credentials=` form into a
+//! [`Signer`] (which validates the credentials and caches derived signing keys).
+
+use std::sync::{Arc, Mutex};
+
+use auroraiam::{credentials_from_env, credentials_from_parts, Credentials, Error, ErrorCode, Signer, SigningTime};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyMapping, PyString};
+
+use crate::args::{instant, optional_text, text, to_datetime};
+use crate::errors::{to_py_err, wrong_type, IntoPyResult};
+
+/// AWS credentials for signing: an access key id, a secret access key and, for temporary
+/// credentials, a session token and an expiry. `repr()` shows only the access key id.
+///
+/// Validated on construction; reusing one object across calls also reuses its derived
+/// signing keys, which makes each token cheaper.
+#[pyclass(frozen, module = "auroraiam", name = "Credentials")]
+pub(crate) struct PyCredentials {
+    signer: Arc<Signer>,
+}
+
+#[pymethods]
+impl PyCredentials {
+    #[new]
+    #[pyo3(signature = (access_key_id, secret_access_key, session_token=None, expiry=None))]
+    fn new(
+        py: Python<'_>,
+        access_key_id: &Bound<'_, PyAny>,
+        secret_access_key: &Bound<'_, PyAny>,
+        session_token: Option<&Bound<'_, PyAny>>,
+        expiry: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let access_key_id = text(access_key_id, "access_key_id")?;
+        let secret_access_key = text(secret_access_key, "secret_access_key")?;
+        let session_token = optional_text(session_token, "session_token")?;
+        let expiry = match expiry {
+            Some(e) if !e.is_none() => Some(instant(e, "expiry")?.to_system_time()),
+            _ => None,
+        };
+        let credentials =
+            credentials_from_parts(&access_key_id, &secret_access_key, session_token.as_deref(), expiry).or_raise(py)?;
+        Ok(PyCredentials { signer: Arc::new(Signer::new(credentials).or_raise(py)?) })
+    }
+
+    /// The access key id (`AKIA…` or `ASIA…`).
+    #[getter]
+    fn access_key_id(&self) -> &str {
+        self.signer.credentials().access_key_id()
+    }
+
+    /// The secret access key (never shown by `repr()`).
+    #[getter]
+    fn secret_access_key(&self) -> &str {
+        self.signer.credentials().secret_access_key()
+    }
+
+    /// The session token of temporary credentials, else `None` (never shown by `repr()`).
+    #[getter]
+    fn session_token(&self) -> Option<&str> {
+        self.signer.credentials().session_token()
+    }
+
+    /// When temporary credentials expire, as an aware UTC datetime, else `None`.
+    #[getter]
+    fn expiry<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.expiry_time() {
+            Some(t) => to_datetime(py, t).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let credentials = self.signer.credentials();
+        let key = PyString::new(py, credentials.access_key_id()).repr()?;
+        let token = if credentials.session_token().is_some() { "'<redacted>'" } else { "None" };
+        let expiry = match self.expiry_time() {
+            Some(t) => format!("'{t}'"),
+            None => "None".to_string(),
+        };
+        Ok(format!(
+            "auroraiam.Credentials(access_key_id={key}, secret_access_key='<redacted>', \
+             session_token={token}, expiry={expiry})"
+        ))
+    }
+}
+
+impl PyCredentials {
+    fn expiry_time(&self) -> Option<SigningTime> {
+        self.signer.credentials().expiry().and_then(|e| SigningTime::from_system_time(e).ok())
+    }
+}
+
+/// The signer for a `credentials=` argument:
+/// - `auroraiam.Credentials`: its own signer;
+/// - `None`: the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`);
+/// - a mapping with boto3's keys (`aws_access_key_id`, …) or STS's (`AccessKeyId`, …, `Expiration`);
+/// - a botocore credentials object (`get_frozen_credentials()`, or `access_key`/`secret_key`/`token`).
+pub(crate) fn signer_for(py: Python<'_>, credentials: Option<&Bound<'_, PyAny>>) -> PyResult<Arc<Signer>> {
+    let Some(value) = credentials.filter(|c| !c.is_none()) else {
+        return reuse_or_new(credentials_from_env().or_raise(py)?).or_raise(py);
+    };
+    if let Ok(own) = value.cast::<PyCredentials>() {
+        return Ok(own.get().signer.clone());
+    }
+    let parsed = if let Ok(dict) = value.cast::<PyDict>() {
+        from_mapping(py, |key| dict.get_item(key))?
+    } else if let Ok(mapping) = value.cast::<PyMapping>() {
+        from_mapping(py, |key| match mapping.contains(key)? {
+            true => mapping.get_item(key).map(Some),
+            false => Ok(None),
+        })?
+    } else if let Some(freeze) = value.getattr_opt(intern!(py, "get_frozen_credentials"))? {
+        from_botocore(&freeze.call0()?)?
+    } else if value.hasattr(intern!(py, "access_key"))? && value.hasattr(intern!(py, "secret_key"))? {
+        from_botocore(value)?
+    } else {
+        return Err(wrong_type(
+            value,
+            "credentials",
+            "auroraiam.Credentials, a botocore credentials object, a mapping with aws_access_key_id / \
+             aws_secret_access_key, or None",
+        ));
+    };
+    reuse_or_new(parsed).or_raise(py)
+}
+
+/// Mapping keys, boto3's first, then STS's (`sts.assume_role(...)["Credentials"]`).
+const KEY_ID: [&str; 2] = ["aws_access_key_id", "AccessKeyId"];
+const SECRET: [&str; 2] = ["aws_secret_access_key", "SecretAccessKey"];
+const TOKEN: [&str; 2] = ["aws_session_token", "SessionToken"];
+const EXPIRATION: &str = "Expiration";
+
+fn from_mapping<'py>(
+    py: Python<'py>,
+    get: impl Fn(&str) -> PyResult<Option<Bound<'py, PyAny>>>,
+) -> PyResult<Credentials> {
+    let find = |keys: [&str; 2]| -> PyResult<Option<(&'static str, Bound<'py, PyAny>)>> {
+        for key in keys {
+            if let Some(v) = get(key)? {
+                return Ok(Some((label(key), v)));
+            }
+        }
+        Ok(None)
+    };
+    let (Some((key_label, key)), Some((secret_label, secret))) = (find(KEY_ID)?, find(SECRET)?) else {
+        return Err(to_py_err(
+            py,
+            &Error::new(
+                ErrorCode::InvalidCredentials,
+                "the credentials mapping needs aws_access_key_id and aws_secret_access_key \
+                 (or AccessKeyId and SecretAccessKey)",
+            ),
+        ));
+    };
+    let key = text(&key, key_label)?;
+    let secret = text(&secret, secret_label)?;
+    let token = match find(TOKEN)? {
+        Some((label, v)) => optional_text(Some(&v), label)?,
+        None => None,
+    };
+    let expiry = match get(EXPIRATION)? {
+        Some(e) if !e.is_none() => Some(instant(&e, "credentials['Expiration']")?.to_system_time()),
+        _ => None,
+    };
+    credentials_from_parts(&key, &secret, token.as_deref(), expiry).or_raise(py)
+}
+
+/// The field name shown in messages for a mapping key.
+fn label(key: &str) -> &'static str {
+    match key {
+        "aws_access_key_id" => "credentials['aws_access_key_id']",
+        "AccessKeyId" => "credentials['AccessKeyId']",
+        "aws_secret_access_key" => "credentials['aws_secret_access_key']",
+        "SecretAccessKey" => "credentials['SecretAccessKey']",
+        "aws_session_token" => "credentials['aws_session_token']",
+        _ => "credentials['SessionToken']",
+    }
+}
+
+/// botocore's `ReadOnlyCredentials` / `Credentials`: `access_key`, `secret_key`, `token`.
+fn from_botocore(value: &Bound<'_, PyAny>) -> PyResult<Credentials> {
+    let py = value.py();
+    let key = value.getattr(intern!(py, "access_key"))?;
+    let secret = value.getattr(intern!(py, "secret_key"))?;
+    let token = value.getattr_opt(intern!(py, "token"))?;
+    let key = text(&key, "credentials.access_key")?;
+    let secret = text(&secret, "credentials.secret_key")?;
+    let token = optional_text(token.as_ref(), "credentials.token")?;
+    credentials_from_parts(&key, &secret, token.as_deref(), None).or_raise(py)
+}
+
+/// The signer last built from env / mapping / botocore credentials, so that repeated calls with
+/// the same credentials reuse its derived signing keys, as an `auroraiam.Credentials` does.
+static LAST_SIGNER: Mutex<Option<Arc<Signer>>> = Mutex::new(None);
+
+fn reuse_or_new(credentials: Credentials) -> Result<Arc<Signer>, Error> {
+    let mut last = LAST_SIGNER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(signer) = last.as_ref() {
+        let known = signer.credentials();
+        if known.access_key_id() == credentials.access_key_id()
+            && known.secret_access_key() == credentials.secret_access_key()
+            && known.session_token() == credentials.session_token()
+            && known.expiry() == credentials.expiry()
+        {
+            return Ok(signer.clone());
+        }
+    }
+    let signer = Arc::new(Signer::new(credentials)?);
+    *last = Some(signer.clone());
+    Ok(signer)
+}
