@@ -13,13 +13,21 @@ TEST_TARGETS := test-core
 
 include $(sort $(wildcard ffi/*.mk cli/*.mk bindings/*/*.mk pam/*.mk e2e/*.mk))
 
-.PHONY: demo test print-demo-targets demo-rust test-core bench-core
+.PHONY: deps demo test print-demo-targets demo-rust test-core bench-core bench
 
-demo:
+# System packages (apt) every surface needs; each surface target installs its own language packages.
+deps:
+	@bash scripts/install-deps.sh
+
+demo: deps
 	@bash scripts/demo.sh
 
-test: $(TEST_TARGETS)
+# Suites run one after another (they share one cargo target dir and 2 cores).
+test: deps
+	@set -e; for t in $(TEST_TARGETS); do echo "=== make $$t"; $(MAKE) --no-print-directory $$t; done
 	@echo "make test: all suites passed ($(TEST_TARGETS))"
+
+bench: bench-core $(BENCH_TARGETS)
 
 print-demo-targets:
 	@echo $(DEMO_TARGETS)
@@ -27,8 +35,10 @@ print-demo-targets:
 demo-rust:
 	@$(CARGO) run -q --release -p auroraiam --example generate
 
+# Core twice: the slim build and the build with the default credential chain.
 test-core:
 	$(CARGO) test -p auroraiam
+	$(CARGO) test -p auroraiam --features credential-chain
 
 bench-core:
 	$(CARGO) bench -p auroraiam --bench token
