@@ -1,0 +1,8 @@
+// auroraiam for Node.js: the ES module entry, re-exporting the CommonJS one (one addon
+// instance per process whichever way it is loaded).
+import { createRequire } from 'node:module'
+
+const auroraiam = createRequire(import.meta.url)('./index.js')
+
+export const { generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes, __napiBindingTarget } = auroraiam
+export default auroraiam
