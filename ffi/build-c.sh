@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds libauroraiam in release (one build gives the shared and the static library) and
+# stages it for the C tests, examples and `make install-c`:
+#   target/auroraiam-c/lib/libauroraiam.so.X.Y.Z   (soname from build.rs, e.g. libauroraiam.so.0.1)
+#   target/auroraiam-c/lib/<soname> -> libauroraiam.so.X.Y.Z
+#   target/auroraiam-c/lib/libauroraiam.so -> <soname>
+#   target/auroraiam-c/lib/libauroraiam.a
+#   target/auroraiam-c/{version,soname,native-static-libs}
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CARGO=${CARGO:-cargo}
+out=target/auroraiam-c
+mkdir -p "$out/lib"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# `cargo rustc` rather than `cargo build` only to get rustc's list of the system libraries a
+# static link needs (cargo replays the note when the build is fresh).
+if ! "$CARGO" rustc --release -p auroraiam-ffi --lib -- --print native-static-libs 2>"$log"; then
+  cat "$log" >&2
+  exit 1
+fi
+grep -v '^note: \|^$' "$log" | grep -v 'link against the following native artifacts' >&2 || true
+native=$(sed -n 's/^note: native-static-libs: //p' "$log" | tail -n 1)
+[ -n "$native" ] || native="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
+
+version=$("$CARGO" pkgid -p auroraiam-ffi | sed 's/.*[@#]//')
+soname=$(readelf -d target/release/libauroraiam_ffi.so | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+[ -n "$soname" ] || { echo "build-c: target/release/libauroraiam_ffi.so has no soname" >&2; exit 1; }
+
+# Replace files atomically so a running test never sees a half-written library.
+cp target/release/libauroraiam_ffi.so "$out/lib/.libauroraiam.so.tmp"
+mv -f "$out/lib/.libauroraiam.so.tmp" "$out/lib/libauroraiam.so.$version"
+ln -sfn "libauroraiam.so.$version" "$out/lib/$soname"
+ln -sfn "$soname" "$out/lib/libauroraiam.so"
+cp target/release/libauroraiam_ffi.a "$out/lib/.libauroraiam.a.tmp"
+mv -f "$out/lib/.libauroraiam.a.tmp" "$out/lib/libauroraiam.a"
+printf '%s\n' "$version" >"$out/version"
+printf '%s\n' "$soname" >"$out/soname"
+printf '%s\n' "$native" >"$out/native-static-libs"
+echo "build-c: staged libauroraiam $version ($soname, static needs: $native) in $out/lib" >&2

@@ -1,0 +1,21 @@
+//! `libauroraiam`: the C ABI of auroraiam.
+//!
+//! A thin layer over the core crate: it converts C types to Rust types and core errors to
+//! `auroraiam_result` values, and owns no rule of its own. `include/auroraiam.h` is generated
+//! from this crate by cbindgen (`make header`); the doc comments here become the header's.
+//!
+//! Layout: [`ptr`] holds every raw-pointer operation, [`call`] the panic guard every export runs
+//! in, [`result`] the status enum, [`last_error`] the per-thread detail message, and
+//! [`version`], [`signer`], [`token`] the exported functions.
+#![allow(non_camel_case_types)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+pub mod call;
+pub mod constants;
+pub mod last_error;
+mod ptr;
+pub mod result;
+pub mod signer;
+pub mod token;
+pub mod version;

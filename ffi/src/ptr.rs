@@ -1,0 +1,231 @@
+//! Every raw-pointer operation of the C boundary, in one place.
+//!
+//! Exported functions never dereference, cast or allocate through raw pointers themselves:
+//! they call the helpers here, each of which states the condition the C caller must meet.
+
+use std::ffi::{c_char, CStr};
+use std::ptr::NonNull;
+
+use zeroize::Zeroize;
+
+use crate::call::Failure;
+
+/// Borrows a required NUL-terminated UTF-8 string argument.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that stays valid and unmodified for `'a`.
+pub(crate) unsafe fn str_arg<'a>(
+    ptr: *const c_char,
+    field: &'static str,
+) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::null_argument(field));
+    }
+    // SAFETY: non-NULL and NUL-terminated per this function's contract.
+    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    Ok(auroraiam::str_from_utf8(bytes, field)?)
+}
+
+/// Borrows an optional NUL-terminated UTF-8 string argument (NULL means absent).
+///
+/// # Safety
+/// As [`str_arg`].
+pub(crate) unsafe fn opt_str_arg<'a>(
+    ptr: *const c_char,
+    field: &'static str,
+) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { str_arg(ptr, field) }.map(Some)
+}
+
+/// Borrows a required string argument given as pointer and byte length (NUL bytes allowed;
+/// the core rejects them where its rules say so).
+///
+/// # Safety
+/// `ptr` is NULL or points to `len` readable bytes that stay valid and unmodified for `'a`.
+pub(crate) unsafe fn bytes_arg<'a>(
+    ptr: *const c_char,
+    len: usize,
+    field: &'static str,
+) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::null_argument(field));
+    }
+    if len > isize::MAX as usize {
+        return Err(Failure::invalid_length(field, len));
+    }
+    // SAFETY: non-NULL, `len` readable bytes per this function's contract, len <= isize::MAX.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    Ok(auroraiam::str_from_utf8(bytes, field)?)
+}
+
+/// Borrows an optional pointer-and-length string argument (NULL means absent, `len` ignored).
+///
+/// # Safety
+/// As [`bytes_arg`].
+pub(crate) unsafe fn opt_bytes_arg<'a>(
+    ptr: *const c_char,
+    len: usize,
+    field: &'static str,
+) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { bytes_arg(ptr, len, field) }.map(Some)
+}
+
+/// Borrows an object the library handed out earlier (`const T *` argument).
+///
+/// # Safety
+/// `ptr` is NULL or came from [`into_raw`] for the same `T` and has not been freed.
+pub(crate) unsafe fn object_arg<'a, T>(
+    ptr: *const T,
+    field: &'static str,
+) -> Result<&'a T, Failure> {
+    // SAFETY: per this function's contract a non-NULL `ptr` is a live Box<T>.
+    unsafe { ptr.as_ref() }.ok_or_else(|| Failure::null_argument(field))
+}
+
+/// An out-parameter checked for NULL up front and written only on success.
+pub(crate) struct Out<T>(NonNull<T>);
+
+impl<T> Out<T> {
+    /// Checks a `T *` out-parameter.
+    pub(crate) fn new(ptr: *mut T, field: &'static str) -> Result<Self, Failure> {
+        NonNull::new(ptr)
+            .map(Out)
+            .ok_or_else(|| Failure::null_argument(field))
+    }
+
+    /// Stores `value`; the previous content is not read or dropped.
+    ///
+    /// # Safety
+    /// The pointer given to [`Out::new`] is valid for a write of `T`.
+    pub(crate) unsafe fn write(self, value: T) {
+        // SAFETY: non-NULL, writable per this function's contract.
+        unsafe { self.0.as_ptr().write(value) }
+    }
+}
+
+/// Moves `value` to the heap and hands ownership to the C caller.
+pub(crate) fn into_raw<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Takes back and drops an object from [`into_raw`]; NULL is a no-op.
+///
+/// # Safety
+/// `ptr` is NULL or came from [`into_raw`] for the same `T` and is not used afterwards.
+pub(crate) unsafe fn free_raw<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        // SAFETY: per this function's contract.
+        drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+/// Bytes of the length prefix in front of every token buffer.
+const TOKEN_PREFIX: usize = std::mem::size_of::<usize>();
+
+/// Copies a token into a new NUL-terminated buffer owned by the C caller.
+///
+/// The buffer is `[length][token bytes][NUL]`; the caller gets a pointer to the token bytes.
+/// The hidden length lets [`token_free`] zeroize the whole buffer even if the caller wrote
+/// into it, and free it with the exact layout it was allocated with.
+pub(crate) fn token_into_raw(token: &str) -> *mut c_char {
+    let len = token.len();
+    let mut buf = Vec::with_capacity(TOKEN_PREFIX + len + 1);
+    buf.extend_from_slice(&len.to_ne_bytes());
+    buf.extend_from_slice(token.as_bytes());
+    buf.push(0);
+    let raw = Box::into_raw(buf.into_boxed_slice()).cast::<u8>();
+    // SAFETY: the allocation is TOKEN_PREFIX + len + 1 bytes long.
+    unsafe { raw.add(TOKEN_PREFIX) }.cast::<c_char>()
+}
+
+/// Zeroizes and frees a buffer from [`token_into_raw`]; NULL is a no-op.
+///
+/// # Safety
+/// `token` is NULL or came from [`token_into_raw`] and is not used afterwards.
+pub(crate) unsafe fn token_free(token: *mut c_char) {
+    if token.is_null() {
+        return;
+    }
+    // SAFETY: per this function's contract, TOKEN_PREFIX bytes before `token` hold the length
+    // and the allocation spans TOKEN_PREFIX + len + 1 bytes from there.
+    unsafe {
+        let start = token.cast::<u8>().sub(TOKEN_PREFIX);
+        let mut len_bytes = [0u8; TOKEN_PREFIX];
+        std::ptr::copy_nonoverlapping(start, len_bytes.as_mut_ptr(), TOKEN_PREFIX);
+        let total = TOKEN_PREFIX + usize::from_ne_bytes(len_bytes) + 1;
+        let mut buf = Box::from_raw(std::ptr::slice_from_raw_parts_mut(start, total));
+        buf.zeroize();
+    }
+}
+
+/// Copies `text` into a caller buffer of `capacity` bytes, snprintf style: at most
+/// `capacity - 1` bytes, cut at a UTF-8 character boundary, then a NUL. Returns `text.len()`.
+///
+/// # Safety
+/// `buf` is NULL (nothing is written) or points to `capacity` writable bytes.
+pub(crate) unsafe fn copy_to_buffer(text: &str, buf: *mut c_char, capacity: usize) -> usize {
+    if !buf.is_null() && capacity > 0 {
+        let mut n = text.len().min(capacity - 1);
+        while !text.is_char_boundary(n) {
+            n -= 1;
+        }
+        // SAFETY: `buf` has `capacity` > n writable bytes per this function's contract.
+        unsafe {
+            std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), n);
+            buf.add(n).write(0);
+        }
+    }
+    text.len()
+}
+
+/// A static NUL-terminated string as a C pointer (valid for the life of the process).
+pub(crate) fn static_c_str(text: &'static CStr) -> *const c_char {
+    text.as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_buffers_round_trip() {
+        for token in ["", "a", "host:5432/?Action=connect&X-Amz-Signature=00"] {
+            let raw = token_into_raw(token);
+            // SAFETY: raw came from token_into_raw just above.
+            let read = unsafe { CStr::from_ptr(raw) }.to_str().unwrap().to_string();
+            assert_eq!(read, token);
+            unsafe { token_free(raw) };
+        }
+        unsafe { token_free(std::ptr::null_mut()) };
+    }
+
+    #[test]
+    fn copy_to_buffer_cuts_at_char_boundaries() {
+        let mut buf = [0x55 as c_char; 4];
+        let n = unsafe { copy_to_buffer("aé€", buf.as_mut_ptr(), buf.len()) };
+        assert_eq!(n, "aé€".len());
+        // "aé" is 3 bytes: fits in capacity - 1 = 3.
+        assert_eq!(
+            unsafe { CStr::from_ptr(buf.as_ptr()) }.to_bytes(),
+            "aé".as_bytes()
+        );
+        let mut small = [0x55 as c_char; 3];
+        unsafe { copy_to_buffer("aé€", small.as_mut_ptr(), small.len()) };
+        assert_eq!(unsafe { CStr::from_ptr(small.as_ptr()) }.to_bytes(), b"a");
+        assert_eq!(
+            unsafe { copy_to_buffer("abc", std::ptr::null_mut(), 10) },
+            3
+        );
+        let mut one = [0x55 as c_char; 1];
+        unsafe { copy_to_buffer("abc", one.as_mut_ptr(), 0) };
+        assert_eq!(one[0], 0x55);
+    }
+}
