@@ -1,0 +1,205 @@
+//! The command line: subcommands, options and their help texts.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Generate, inspect and verify Amazon Aurora / RDS IAM and Aurora DSQL auth tokens.
+#[derive(Parser)]
+#[command(name = "auroraiam", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+pub const TOP_EXAMPLES: &str = "\
+Examples:
+  PGPASSWORD=\"$(auroraiam generate-db-auth-token --hostname mydb.cluster-abc.us-east-1.rds.amazonaws.com \\
+      --port 5432 --username app_user)\" psql \"host=mydb.cluster-abc.us-east-1.rds.amazonaws.com \\
+      port=5432 user=app_user dbname=app sslmode=require\"
+  auroraiam inspect \"$TOKEN\"
+  auroraiam verify --secret-access-key-file secret.txt - <<< \"$TOKEN\"
+
+Credentials for generate-*: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN.
+Errors go to stderr as `auroraiam: error: <CODE>: <message>`.";
+
+/// The subcommands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Print an Aurora/RDS IAM auth token (as `aws rds generate-db-auth-token`).
+    #[command(after_help = RDS_EXAMPLES)]
+    GenerateDbAuthToken(RdsArgs),
+    /// Print an Aurora DSQL auth token (as `aws dsql generate-db-connect-auth-token`).
+    #[command(after_help = DSQL_EXAMPLES)]
+    GenerateDbConnectAuthToken(DsqlArgs),
+    /// Print an Aurora DSQL admin auth token (as `aws dsql generate-db-connect-admin-auth-token`).
+    #[command(after_help = DSQL_ADMIN_EXAMPLES)]
+    GenerateDbConnectAdminAuthToken(DsqlArgs),
+    /// Show what a token contains and why a server would reject it (no secret needed).
+    #[command(after_help = INSPECT_EXAMPLES)]
+    Inspect(InspectArgs),
+    /// Check a token's signature with the secret access key, like the server does.
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
+}
+
+const RDS_EXAMPLES: &str = "\
+The token is printed on stdout followed by a newline, nothing else. The region is inferred
+from RDS/Aurora endpoint names; pass --region for any other name. Through a tunnel or
+port-forward, sign for the real endpoint name and port and dial the tunnel: the server
+checks the host the token was signed for.
+
+Examples:
+  auroraiam generate-db-auth-token --hostname mydb.cluster-abc.us-east-1.rds.amazonaws.com \\
+      --port 5432 --username app_user
+  PGPASSWORD=\"$(auroraiam generate-db-auth-token --hostname \"$HOST\" --port 5432 --username app_user)\" \\
+      psql \"host=$HOST port=5432 user=app_user dbname=app sslmode=require\"
+  mysql --host=\"$HOST\" --port=3306 --user=app_user --enable-cleartext-plugin --ssl-mode=REQUIRED \\
+      --password=\"$(auroraiam generate-db-auth-token --hostname \"$HOST\" --port 3306 --username app_user)\"
+  # through a tunnel on localhost:15432
+  PGPASSWORD=\"$(auroraiam generate-db-auth-token --hostname \"$HOST\" --port 5432 --username app_user)\" \\
+      psql \"host=localhost port=15432 user=app_user dbname=app sslmode=require\"
+  auroraiam generate-db-auth-token --hostname mydb.example.internal --region eu-west-1 \\
+      --port 5432 --username app_user --signing-time 2026-11-26T12:00:00Z --expires-in 300";
+
+const DSQL_EXAMPLES: &str = "\
+Examples:
+  auroraiam generate-db-connect-auth-token --hostname abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws
+  PGPASSWORD=\"$(auroraiam generate-db-connect-auth-token --hostname \"$HOST\" --expires-in 3600)\" \\
+      psql \"host=$HOST user=app_role dbname=postgres sslmode=require\"";
+
+const DSQL_ADMIN_EXAMPLES: &str = "\
+Examples:
+  auroraiam generate-db-connect-admin-auth-token --hostname abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws
+  PGPASSWORD=\"$(auroraiam generate-db-connect-admin-auth-token --hostname \"$HOST\")\" \\
+      psql \"host=$HOST user=admin dbname=postgres sslmode=require\"";
+
+const INSPECT_EXAMPLES: &str = "\
+The signature and session token are never printed. Exit status: 0 when no error-severity
+diagnostic was found (warnings allowed), 9 when the server would reject the token,
+3 when the text is not a token.
+
+Examples:
+  auroraiam inspect \"$TOKEN\"
+  echo \"$TOKEN\" | auroraiam inspect --json
+  auroraiam inspect --expect-host \"$HOST\" --expect-port 5432 --expect-user app_user \\
+      --now 2026-11-26T12:10:00Z - < token.txt";
+
+const VERIFY_EXAMPLES: &str = "\
+The secret is read from a file (one trailing newline stripped) or from the environment
+variable AURORAIAM_VERIFY_SECRET_ACCESS_KEY; never from the command line. Prints nothing
+and exits 0 when the token is valid; otherwise the reason goes to stderr as
+`auroraiam: error: <CODE>: <message>` and the exit status says which class it is
+(3 malformed, 4 unknown key, 5 signature mismatch, 6 expired or not yet valid,
+7 host/port/user/region/kind mismatch, 8 bad secret, 2 usage).
+
+Examples:
+  auroraiam verify --secret-access-key-file ~/.secret \"$TOKEN\"
+  auroraiam verify --secret-access-key-file ~/.secret --access-key-id AKIAIOSFODNN7EXAMPLE \\
+      --expect-host \"$HOST\" --expect-port 5432 --expect-user app_user - < token.txt
+  AURORAIAM_VERIFY_SECRET_ACCESS_KEY=\"$SECRET\" auroraiam verify --now 2026-11-26T12:10:00Z \"$TOKEN\"";
+
+/// `generate-db-auth-token` options: aws-cli's, plus lifetime and signing time.
+#[derive(Args)]
+pub struct RdsArgs {
+    /// Database endpoint name the token is signed for.
+    #[arg(long, value_name = "HOST")]
+    pub hostname: OsString,
+    /// Database port (1-65535).
+    #[arg(long, value_name = "PORT", allow_negative_numbers = true)]
+    pub port: OsString,
+    /// Database user name.
+    #[arg(long, value_name = "USER")]
+    pub username: OsString,
+    #[command(flatten)]
+    pub common: CommonGenerateArgs,
+}
+
+/// `generate-db-connect[-admin]-auth-token` options (as aws-cli's).
+#[derive(Args)]
+pub struct DsqlArgs {
+    /// Cluster endpoint name the token is signed for.
+    #[arg(long, value_name = "HOST")]
+    pub hostname: OsString,
+    #[command(flatten)]
+    pub common: CommonGenerateArgs,
+}
+
+/// Options every generate-* subcommand has.
+#[derive(Args)]
+pub struct CommonGenerateArgs {
+    /// Region to sign for [default: inferred from the hostname].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<OsString>,
+    /// Token lifetime in seconds: RDS 1-900, DSQL 1-604800 [default: 900].
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub expires_in: Option<OsString>,
+    /// Sign as of this time: RFC 3339 (2026-11-26T12:00:00Z) or Unix seconds [default: now].
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true)]
+    pub signing_time: Option<OsString>,
+}
+
+/// What a token is checked against (shared by inspect and verify).
+#[derive(Args)]
+pub struct ExpectArgs {
+    /// The host the token should be for (case-insensitive).
+    #[arg(long, value_name = "HOST", visible_alias = "expect-hostname")]
+    pub expect_host: Option<OsString>,
+    /// The port the token should be for.
+    #[arg(long, value_name = "PORT", allow_negative_numbers = true)]
+    pub expect_port: Option<OsString>,
+    /// The database user the token should be for (exact).
+    #[arg(long, value_name = "USER", visible_alias = "expect-username")]
+    pub expect_user: Option<OsString>,
+    /// Time the token is (to be) used: RFC 3339 or Unix seconds [default: now].
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true)]
+    pub now: Option<OsString>,
+    /// Seconds a signing time may lie in the future (clock skew) [default: 300].
+    #[arg(long, value_name = "SECONDS")]
+    pub max_clock_skew: Option<u32>,
+}
+
+/// `inspect` options.
+#[derive(Args)]
+pub struct InspectArgs {
+    /// The token; `-` or nothing (with stdin not a terminal) reads it from stdin.
+    #[arg(value_name = "TOKEN|-")]
+    pub token: Option<OsString>,
+    /// Print one JSON object instead of text (field reference: docs/cli.md).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub expect: ExpectArgs,
+    /// Warn when the token is longer than this many bytes [default: 1024].
+    #[arg(long, value_name = "BYTES")]
+    pub pooler_length_limit: Option<usize>,
+}
+
+/// `verify` options.
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The token; `-` or nothing (with stdin not a terminal) reads it from stdin.
+    #[arg(value_name = "TOKEN|-")]
+    pub token: Option<OsString>,
+    /// File holding the secret access key (one trailing newline is stripped).
+    #[arg(long, value_name = "FILE")]
+    pub secret_access_key_file: Option<PathBuf>,
+    /// Require the token to be signed by this access key id (else UNKNOWN_ACCESS_KEY).
+    #[arg(long, value_name = "AKID")]
+    pub access_key_id: Option<OsString>,
+    #[command(flatten)]
+    pub expect: ExpectArgs,
+    /// The region the token should be signed for.
+    #[arg(long, value_name = "REGION")]
+    pub expect_region: Option<OsString>,
+    /// The kind the token should be: rds, dsql or dsql-admin.
+    #[arg(long, value_name = "KIND")]
+    pub expect_kind: Option<OsString>,
+    /// On success, print a summary on stderr and the redacted token on stdout.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Environment variable holding the secret for `verify` when no file is given.
+pub const VERIFY_SECRET_ENV: &str = "AURORAIAM_VERIFY_SECRET_ACCESS_KEY";

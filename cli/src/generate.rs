@@ -1,0 +1,38 @@
+//! `generate-db-auth-token`, `generate-db-connect-auth-token`, `generate-db-connect-admin-auth-token`.
+
+use auroraiam::{generate_token, AuthToken, ErrorCode, SigningTime, TokenRequest, TokenRequestBuilder};
+
+use crate::cli::{CommonGenerateArgs, DsqlArgs, RdsArgs};
+use crate::credentials::resolve_credentials;
+use crate::error::CliError;
+use crate::input;
+
+/// An RDS/Aurora token.
+pub fn rds(args: &RdsArgs) -> Result<AuthToken, CliError> {
+    let hostname = input::text(&args.hostname, "--hostname")?;
+    let port = input::integer(&args.port, "--port", ErrorCode::InvalidPort)?;
+    let username = input::text(&args.username, "--username")?;
+    sign(TokenRequest::rds(hostname, port, username), &args.common)
+}
+
+/// A DSQL token (`admin` for the admin role).
+pub fn dsql(args: &DsqlArgs, admin: bool) -> Result<AuthToken, CliError> {
+    let hostname = input::text(&args.hostname, "--hostname")?;
+    sign(TokenRequest::dsql(hostname, admin), &args.common)
+}
+
+/// Reads the options, validates the request (core), resolves credentials, signs.
+fn sign(builder: TokenRequestBuilder<'_>, common: &CommonGenerateArgs) -> Result<AuthToken, CliError> {
+    let region = input::opt_text(common.region.as_ref(), "--region")?;
+    let mut builder = builder.maybe_region(region);
+    if let Some(e) = &common.expires_in {
+        builder = builder.expires_in_secs(input::integer(e, "--expires-in", ErrorCode::InvalidExpiresIn)?);
+    }
+    let at = match &common.signing_time {
+        Some(t) => input::time(t, "--signing-time")?,
+        None => SigningTime::now()?,
+    };
+    let request = builder.build()?;
+    let credentials = resolve_credentials()?;
+    Ok(generate_token(&request, &credentials, at)?)
+}
