@@ -92,7 +92,7 @@ variable AURORAIAM_VERIFY_SECRET_ACCESS_KEY; never from the command line. Prints
 and exits 0 when the token is valid; otherwise the reason goes to stderr as
 `auroraiam: error: <CODE>: <message>` and the exit status says which class it is
 (3 malformed, 4 unknown key, 5 signature mismatch, 6 expired or not yet valid,
-7 host/port/user/region/kind mismatch, 8 bad secret, 2 usage).
+7 host/port/user/region/kind mismatch, 8 bad secret, 2 usage, 1 unreadable file).
 
 Examples:
   auroraiam verify --secret-access-key-file ~/.secret \"$TOKEN\"

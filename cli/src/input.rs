@@ -95,19 +95,15 @@ fn read_limited(mut reader: impl Read, what: &str, too_long: ErrorCode) -> Resul
 /// The token to inspect or verify: the argument, or stdin when the argument is `-` or absent
 /// and stdin is not a terminal. One trailing newline is stripped from stdin.
 pub fn token(arg: Option<&OsString>) -> Result<Zeroizing<String>, CliError> {
-    let from_stdin = match arg {
-        Some(a) if a == "-" => true,
-        Some(a) => return Ok(Zeroizing::new(text(a, "token")?.to_string())),
-        None => {
-            if std::io::stdin().is_terminal() {
-                return Err(CliError::Usage(
-                    "no token given: pass it as an argument, or pipe it in (or use - to read stdin)".into(),
-                ));
-            }
-            true
+    match arg {
+        Some(a) if a != "-" => return Ok(Zeroizing::new(text(a, "token")?.to_string())),
+        None if std::io::stdin().is_terminal() => {
+            return Err(CliError::Usage(
+                "no token given: pass it as an argument, or pipe it in (or use - to read stdin)".into(),
+            ))
         }
-    };
-    debug_assert!(from_stdin);
+        _ => {}
+    }
     let mut bytes = read_limited(std::io::stdin().lock(), "the token on stdin", ErrorCode::TokenMalformed)?;
     strip_one_newline(&mut bytes);
     Ok(Zeroizing::new(auroraiam::str_from_utf8(&bytes, "token on stdin")?.to_string()))

@@ -312,3 +312,24 @@ fn nul_bytes_cannot_reach_the_process_through_argv_or_env() {
     let e = rds(&[]).env("AWS_SECRET_ACCESS_KEY", "s\0").try_run().err();
     assert_eq!(e.map(|e| e.kind()), Some(std::io::ErrorKind::InvalidInput));
 }
+
+#[test]
+fn no_token_and_a_terminal_on_stdin_is_a_usage_error() {
+    // `script` (util-linux, always on Debian) gives the child a pseudo-terminal.
+    let script = ["/usr/bin/script", "/bin/script"].into_iter().find(|p| std::path::Path::new(p).exists());
+    let Some(script) = script else {
+        eprintln!("skipped: no `script` to provide a terminal");
+        return;
+    };
+    for sub in ["inspect", "verify"] {
+        let out = std::process::Command::new(script)
+            .args(["-qec", &format!("{BIN} {sub}"), "/dev/null"])
+            .env("AURORAIAM_VERIFY_SECRET_ACCESS_KEY", "s")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("auroraiam: error: USAGE: no token given"), "{sub}: {text}");
+        assert_eq!(out.status.code(), Some(2), "{sub}: {text}");
+    }
+}
