@@ -10,13 +10,15 @@
 mod args;
 mod credentials;
 mod errors;
+mod request;
 
-use auroraiam::{SigningTime, TokenRequest, DEFAULT_EXPIRES_IN};
+use auroraiam::{SigningTime, TokenKind, DEFAULT_EXPIRES_IN};
 use pyo3::prelude::*;
 
 use crate::args::{flag, instant, int, optional_int, optional_text, text};
 use crate::credentials::{signer_for, PyCredentials};
 use crate::errors::IntoPyResult;
+use crate::request::{request_for, RequestArgs};
 
 /// Signing time: the given instant, or now.
 fn signing_time(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<SigningTime> {
@@ -91,14 +93,17 @@ fn rds_token(
     let region = optional_text(region, names.3)?;
     let expires_in = optional_int(expires_in, "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
     let at = signing_time(py, signing_time_arg)?;
-    let request = TokenRequest::rds(&*hostname, port.value, &*username)
-        .maybe_region(region.as_deref())
-        .expires_in_secs(expires_in.value)
-        .build()
-        .map_err(|e| expires_in.fix(port.fix(e)))
-        .or_raise(py)?;
+    let args = RequestArgs {
+        kind: TokenKind::Rds,
+        hostname: &hostname,
+        port: port.value,
+        username: &username,
+        region: region.as_deref(),
+        expires_in: expires_in.value,
+    };
+    let request = request_for(&args).map_err(|e| expires_in.fix(port.fix(e))).or_raise(py)?;
     let signer = signer_for(py, credentials)?;
-    Ok(signer.sign(&request, at).or_raise(py)?.into_string())
+    Ok(signer.sign(&request.as_request(), at).or_raise(py)?.into_string())
 }
 
 /// An Aurora DSQL authentication token for `hostname` (`admin=True`: the `admin` role).
@@ -124,14 +129,17 @@ fn generate_dsql_token(
     let admin = flag(admin, "admin")?;
     let expires_in = optional_int(expires_in, "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
     let at = self::signing_time(py, signing_time)?;
-    let request = TokenRequest::dsql(&hostname, admin)
-        .maybe_region(region.as_deref())
-        .expires_in_secs(expires_in.value)
-        .build()
-        .map_err(|e| expires_in.fix(e))
-        .or_raise(py)?;
+    let args = RequestArgs {
+        kind: if admin { TokenKind::DsqlAdmin } else { TokenKind::Dsql },
+        hostname: &hostname,
+        port: 0,
+        username: "",
+        region: region.as_deref(),
+        expires_in: expires_in.value,
+    };
+    let request = request_for(&args).map_err(|e| expires_in.fix(e)).or_raise(py)?;
     let signer = signer_for(py, credentials)?;
-    Ok(signer.sign(&request, at).or_raise(py)?.into_string())
+    Ok(signer.sign(&request.as_request(), at).or_raise(py)?.into_string())
 }
 
 #[pymodule]

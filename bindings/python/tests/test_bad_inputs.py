@@ -207,3 +207,18 @@ def test_dsql_bad_values() -> None:
     with pytest.raises(InvalidParameterError) as raised:
         dsql(hostname=HOST)
     assert raised.value.code == "REGION_REQUIRED"
+
+
+def test_remembered_requests_never_leak_between_calls() -> None:
+    # The last validated request is reused for identical arguments; anything else is validated anew.
+    base = rds()
+    assert rds() == base
+    with pytest.raises(InvalidParameterError):
+        rds(port=0)
+    assert rds() == base
+    assert rds(region="us-east-1") == base  # the inferred region, given explicitly
+    assert rds(region="eu-west-1") != base
+    assert rds(port=5433) != base and rds(username="app_userx") != base and rds(expires_in=899) != base
+    assert rds(hostname=HOST.upper()) != base
+    assert dsql(admin=True) != dsql(admin=False)
+    assert rds() == base
