@@ -1,0 +1,222 @@
+// Signer and DsqlSigner as drop-ins for @aws-sdk/rds-signer and @aws-sdk/dsql-signer:
+// option names, credential providers, refresh, environment credentials, secrets kept out of
+// util.inspect.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { inspect } from 'node:util'
+
+import { generateAuthToken, generateDsqlToken, Signer, DsqlSigner } from '../index.mjs'
+import { signingTimeOf, vectorsDir } from './vectors.mjs'
+
+const HOST = 'mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com'
+const DSQL_HOST = 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws'
+const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
+const SESSION = 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN' + 'x'.repeat(700)
+const credentials = { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET, sessionToken: SESSION }
+const rds = { hostname: HOST, port: 5432, username: 'app_user' }
+
+/** The one-shot token for `options` at the signing time of `token`. */
+function sameAsOneShot(token, options, dsql) {
+  const signingTime = signingTimeOf(token)
+  const expected = dsql ? generateDsqlToken({ ...options, signingTime }) : generateAuthToken({ ...options, signingTime })
+  assert.equal(token, expected)
+}
+
+test('getAuthToken returns a Promise of the token, signed now', async () => {
+  const signer = new Signer({ ...rds, credentials })
+  const pending = signer.getAuthToken()
+  assert.ok(pending instanceof Promise)
+  const token = await pending
+  assert.ok(Math.abs(signingTimeOf(token) - Date.now() / 1000) < 5)
+  sameAsOneShot(token, { ...rds, credentials })
+  assert.match(token, /X-Amz-Security-Token=/)
+})
+
+test('credentials may be an async provider, a sync provider or a provider of SDK-shaped identities', async () => {
+  const providers = [
+    async () => credentials,
+    () => credentials,
+    () => Promise.resolve({ ...credentials, accountId: '123456789012', credentialScope: 'us-east-1', expiration: new Date(Date.now() + 3600e3) }),
+    // A thenable that is not a native promise.
+    () => ({ then: (resolve) => resolve(credentials) }),
+  ]
+  for (const provider of providers) {
+    const token = await new Signer({ ...rds, credentials: provider }).getAuthToken()
+    sameAsOneShot(token, { ...rds, credentials })
+  }
+})
+
+test('the provider is called for every token, as the AWS SDK signers do', async () => {
+  let calls = 0
+  const signer = new Signer({ ...rds, credentials: async () => { calls++; return credentials } })
+  await signer.getAuthToken()
+  await signer.getAuthToken()
+  await Promise.all([signer.getAuthToken(), signer.getAuthToken()])
+  assert.equal(calls, 4)
+})
+
+test('a provider that throws or rejects rejects getAuthToken with its own error', async () => {
+  const boom = new Error('provider failed')
+  await assert.rejects(new Signer({ ...rds, credentials: () => { throw boom } }).getAuthToken(), (e) => e === boom)
+  await assert.rejects(new Signer({ ...rds, credentials: async () => { throw boom } }).getAuthToken(), (e) => e === boom)
+  await assert.rejects(new Signer({ ...rds, credentials: () => Promise.reject(boom) }).getAuthToken(), (e) => e === boom)
+})
+
+test('a provider returning a bad identity rejects with the documented error', async () => {
+  const cases = [
+    [async () => null, 'INVALID_ARGUMENT_TYPE'],
+    [async () => 'secret', 'INVALID_ARGUMENT_TYPE'],
+    [async () => ({ accessKeyId: 'AKID' }), 'INVALID_ARGUMENT_TYPE'],
+    [async () => ({ accessKeyId: 'AKID', secretAccessKey: '' }), 'INVALID_CREDENTIALS'],
+    [async () => ({ ...credentials, expiration: new Date(Date.now() - 1000) }), 'CREDENTIALS_EXPIRED'],
+  ]
+  for (const [provider, code] of cases) {
+    await assert.rejects(new Signer({ ...rds, credentials: provider }).getAuthToken(), (e) => {
+      assert.equal(e.code, code, e.message)
+      assert.ok(!e.message.includes(SECRET) && !e.message.includes(SESSION))
+      return true
+    })
+  }
+})
+
+test('credentials expiring within 15 minutes are refreshed once with forceRefresh, like rds-signer', async () => {
+  const soon = () => new Date(Date.now() + 60e3)
+  const later = () => new Date(Date.now() + 3600e3)
+  const fresh = { accessKeyId: 'ASIAFRESHFRESHFRESH1', secretAccessKey: SECRET, expiration: later() }
+  const calls = []
+  const provider = async (props) => {
+    calls.push(props)
+    return props?.forceRefresh ? fresh : { ...credentials, expiration: soon() }
+  }
+  const token = await new Signer({ ...rds, credentials: provider }).getAuthToken()
+  assert.deepEqual(calls, [undefined, { forceRefresh: true }])
+  assert.match(token, /X-Amz-Credential=ASIAFRESHFRESHFRESH1%2F/)
+
+  // The refresh fails or is no better: the first credentials are used.
+  const stale = { ...credentials, expiration: soon() }
+  for (const refreshed of [() => { throw new Error('no') }, async () => { throw new Error('no') }, async () => ({ ...fresh, expiration: soon() }), async () => 7]) {
+    const token = await new Signer({ ...rds, credentials: (props) => (props?.forceRefresh ? refreshed() : stale) }).getAuthToken()
+    assert.match(token, /X-Amz-Credential=ASIAIOSFODNN7EXAMPLE%2F/)
+  }
+})
+
+test('DsqlSigner signs DbConnect and DbConnectAdmin tokens', async () => {
+  const signer = new DsqlSigner({ hostname: DSQL_HOST, credentials, expiresIn: 3600 })
+  const user = await signer.getDbConnectAuthToken()
+  const admin = await signer.getDbConnectAdminAuthToken()
+  assert.match(user, /\?Action=DbConnect&/)
+  assert.match(admin, /\?Action=DbConnectAdmin&/)
+  sameAsOneShot(user, { hostname: DSQL_HOST, credentials, expiresIn: 3600 }, true)
+  sameAsOneShot(admin, { hostname: DSQL_HOST, credentials, expiresIn: 3600, admin: true }, true)
+  const viaProvider = await new DsqlSigner({ hostname: DSQL_HOST, region: 'us-east-1', credentials: async () => credentials }).getDbConnectAdminAuthToken()
+  sameAsOneShot(viaProvider, { hostname: DSQL_HOST, credentials, admin: true }, true)
+})
+
+test('omitted credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN', async (t) => {
+  const saved = { ...process.env }
+  t.after(() => {
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+      if (saved[k] === undefined) delete process.env[k]
+      else process.env[k] = saved[k]
+    }
+  })
+  process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId
+  process.env.AWS_SECRET_ACCESS_KEY = SECRET
+  process.env.AWS_SESSION_TOKEN = SESSION
+  const expected = generateAuthToken({ ...rds, credentials, signingTime: 1795694400 })
+  assert.equal(generateAuthToken({ ...rds, signingTime: 1795694400 }), expected)
+  const token = await new Signer(rds).getAuthToken()
+  sameAsOneShot(token, { ...rds, credentials })
+  const dsql = await new DsqlSigner({ hostname: DSQL_HOST }).getDbConnectAuthToken()
+  sameAsOneShot(dsql, { hostname: DSQL_HOST, credentials }, true)
+
+  delete process.env.AWS_SESSION_TOKEN
+  assert.doesNotMatch(generateAuthToken({ ...rds, signingTime: 1795694400 }), /X-Amz-Security-Token/)
+
+  delete process.env.AWS_ACCESS_KEY_ID
+  delete process.env.AWS_SECRET_ACCESS_KEY
+  assert.throws(() => generateAuthToken(rds), { code: 'CREDENTIALS_NOT_FOUND', message: /AWS_ACCESS_KEY_ID/ })
+  assert.throws(() => generateDsqlToken({ hostname: DSQL_HOST }), { code: 'CREDENTIALS_NOT_FOUND' })
+  await assert.rejects(new Signer(rds).getAuthToken(), { code: 'CREDENTIALS_NOT_FOUND' })
+  process.env.AWS_SECRET_ACCESS_KEY = SECRET
+  assert.throws(() => generateAuthToken(rds), { code: 'CREDENTIALS_NOT_FOUND', message: /AWS_ACCESS_KEY_ID is not/ })
+})
+
+test('profile without credentials is refused instead of silently using other credentials', () => {
+  assert.throws(() => new Signer({ ...rds, profile: 'prod' }), { code: 'CREDENTIALS_NOT_FOUND', message: /profile/ })
+  assert.throws(() => new DsqlSigner({ hostname: DSQL_HOST, profile: 'prod' }), { code: 'CREDENTIALS_NOT_FOUND' })
+  // With credentials, profile (which only picks a region in the AWS SDK) and sha256 are accepted.
+  new Signer({ ...rds, credentials, profile: 'prod', sha256: class {} })
+  new DsqlSigner({ hostname: DSQL_HOST, credentials, profile: 'prod', sha256: class {} })
+})
+
+test('signers and their errors never show secrets (util.inspect, String, JSON)', async () => {
+  const signers = [
+    new Signer({ ...rds, credentials }),
+    new Signer({ ...rds, credentials: async () => credentials }),
+    new DsqlSigner({ hostname: DSQL_HOST, credentials }),
+  ]
+  for (const signer of signers) {
+    for (const shown of [inspect(signer, { showHidden: true, depth: Infinity, getters: true }), String(signer), JSON.stringify(signer), Object.keys(signer).join()]) {
+      assert.ok(!shown.includes(SECRET) && !shown.includes(SESSION) && !shown.includes('EXAMPLE'), shown)
+    }
+  }
+  try {
+    await new Signer({ ...rds, credentials: { ...credentials, expiration: new Date(1000) } }).getAuthToken()
+    assert.fail('expected CREDENTIALS_EXPIRED')
+  } catch (e) {
+    assert.equal(e.code, 'CREDENTIALS_EXPIRED')
+    const shown = inspect(e, { showHidden: true, depth: Infinity })
+    assert.ok(!shown.includes(SECRET) && !shown.includes(SESSION), shown)
+  }
+})
+
+// The AWS SDK signers' option names (from their installed type declarations, when the dev
+// cross-check packages are installed: `cd tests/vectors && npm ci`).
+function sdkOptionNames(pkg, iface) {
+  const file = join(vectorsDir, 'node_modules', '@aws-sdk', pkg, 'dist-types', 'Signer.d.ts')
+  if (!existsSync(file)) return null
+  const body = new RegExp(`interface ${iface} \\{([\\s\\S]*?)\\n\\}`).exec(readFileSync(file, 'utf8'))[1]
+  return [...body.matchAll(/^\s{4}(\w+)\??:/gm)].map((m) => m[1]).sort()
+}
+
+test('the constructors accept every option name of @aws-sdk/rds-signer and @aws-sdk/dsql-signer', async (t) => {
+  const ours = readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8')
+  const declared = (iface) => {
+    const body = new RegExp(`export interface ${iface} \\{([\\s\\S]*?)\\n\\}`).exec(ours)[1]
+    return [...body.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1])
+  }
+  const rdsNames = sdkOptionNames('rds-signer', 'SignerConfig')
+  const dsqlNames = sdkOptionNames('dsql-signer', 'DsqlSignerConfig')
+  if (rdsNames === null || dsqlNames === null) {
+    t.skip('tests/vectors/node_modules is not installed')
+    return
+  }
+  assert.deepEqual(rdsNames, ['credentials', 'hostname', 'port', 'profile', 'region', 'sha256', 'username'])
+  for (const name of rdsNames) assert.ok(declared('SignerOptions').includes(name), `SignerOptions lacks ${name}`)
+  for (const name of dsqlNames) assert.ok(declared('DsqlSignerOptions').includes(name), `DsqlSignerOptions lacks ${name}`)
+})
+
+test('migrating from @aws-sdk/rds-signer: same constructor call, same kind of token', async (t) => {
+  let sdk
+  try {
+    sdk = (await import(join(vectorsDir, 'node_modules', '@aws-sdk', 'rds-signer', 'dist-cjs', 'index.js'))).default
+  } catch {
+    t.skip('tests/vectors/node_modules is not installed')
+    return
+  }
+  const config = { ...rds, region: 'us-east-1', credentials: async () => credentials }
+  const theirs = await new sdk.Signer(config).getAuthToken()
+  const ours = await new Signer(config).getAuthToken()
+  // Same parameters (the AWS SDK for JavaScript orders the query differently from botocore,
+  // and the two may sign in different seconds).
+  const params = (token) => new URLSearchParams(token.slice(token.indexOf('?') + 1))
+  const [a, b] = [params(theirs), params(ours)]
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort())
+  for (const key of ['Action', 'DBUser', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Security-Token']) {
+    assert.equal(a.get(key), b.get(key), key)
+  }
+  assert.equal(theirs.slice(0, theirs.indexOf('?')), ours.slice(0, ours.indexOf('?')))
+})

@@ -1,0 +1,41 @@
+// Type-checks index.d.ts against real usage (tsc --noEmit; never run).
+import {
+  generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes,
+  type AuthTokenOptions, type AwsCredentialIdentity, type ErrorCodeInfo, type SignerOptions,
+} from 'auroraiam'
+
+// The AWS SDK v3 shapes (@smithy/types), written out so this file needs no SDK install.
+interface SdkIdentity { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string;
+  readonly credentialScope?: string; readonly accountId?: string; readonly expiration?: Date }
+type SdkProvider = (identityProperties?: Record<string, any>) => Promise<SdkIdentity>
+declare const fromNodeProviderChain: () => SdkProvider
+declare const sdkIdentity: SdkIdentity
+
+const credentials: AwsCredentialIdentity = { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date() }
+const options: AuthTokenOptions = { hostname: 'db.cluster-x.us-east-1.rds.amazonaws.com', port: 5432, username: 'app', credentials }
+const token: string = generateAuthToken(options)
+const atDate: string = generateAuthToken({ ...options, signingTime: new Date(), expiresIn: 300, region: 'us-east-1' })
+const atSeconds: string = generateAuthToken({ ...options, signingTime: 1_700_000_000 })
+const fromSdk: string = generateAuthToken({ ...options, credentials: sdkIdentity })
+const dsql: string = generateDsqlToken({ hostname: 'abc.dsql.us-east-1.on.aws', admin: true, expiresIn: 3600 })
+
+const signer = new Signer({ hostname: 'db', port: 3306, username: 'app', region: 'us-east-1', credentials: fromNodeProviderChain() })
+const pending: Promise<string> = signer.getAuthToken()
+const fixed = new Signer({ hostname: 'db', port: 3306, username: 'app', credentials, profile: 'p', sha256: undefined } satisfies SignerOptions)
+const dsqlSigner = new DsqlSigner({ hostname: 'abc.dsql.us-east-1.on.aws', credentials: async () => credentials, expiresIn: 900 })
+const both: Promise<[string, string]> = Promise.all([dsqlSigner.getDbConnectAuthToken(), dsqlSigner.getDbConnectAdminAuthToken()])
+const codes: ErrorCodeInfo[] = errorCodes()
+const first: { name: string; number: number; description: string } | undefined = codes[0]
+
+// @ts-expect-error port must be a number
+generateAuthToken({ ...options, port: '5432' })
+// @ts-expect-error username is required
+generateAuthToken({ hostname: 'db', port: 5432 })
+// @ts-expect-error the one-shot functions take identity objects, not providers
+generateAuthToken({ ...options, credentials: fromNodeProviderChain() })
+// @ts-expect-error returns a promise, not a string
+const notString: string = signer.getAuthToken()
+// @ts-expect-error no such method
+dsqlSigner.getAuthToken()
+
+void [token, atDate, atSeconds, fromSdk, dsql, pending, fixed, both, first, notString]
