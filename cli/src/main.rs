@@ -69,7 +69,7 @@ fn execute(command: &Command) -> Result<(), CliError> {
                     p.kind().name(),
                     p.region(),
                     p.access_key_id(),
-                    auroraiam::SigningTime::from_system_time(p.expires_at()).map(|t| t.to_string()).unwrap_or_default(),
+                    auroraiam::SigningTime::from_unix_seconds(p.expires_at_unix()).map(|t| t.to_string()).unwrap_or_default(),
                 ));
                 stdout(format!("{}\n", verified.redacted).as_bytes())?;
             }
