@@ -58,6 +58,28 @@ pub enum DiagnosticCode {
 }
 
 impl DiagnosticCode {
+    /// Every diagnostic code.
+    pub const ALL: &'static [DiagnosticCode] = &[
+        DiagnosticCode::Expired,
+        DiagnosticCode::NotYetValid,
+        DiagnosticCode::RegionMismatch,
+        DiagnosticCode::ExpiresInTooLong,
+        DiagnosticCode::MissingSessionToken,
+        DiagnosticCode::HostMismatch,
+        DiagnosticCode::PortMismatch,
+        DiagnosticCode::UserMismatch,
+        DiagnosticCode::TooLongForPoolers,
+        DiagnosticCode::NotAnAwsEndpoint,
+    ];
+
+    /// Severity this finding always has.
+    pub const fn severity(self) -> Severity {
+        match self {
+            DiagnosticCode::TooLongForPoolers | DiagnosticCode::NotAnAwsEndpoint => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
     /// Stable upper-case name, e.g. `EXPIRED`.
     pub const fn name(self) -> &'static str {
         match self {
