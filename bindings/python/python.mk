@@ -12,6 +12,9 @@ PY_TEST_VENV := $(PY_OUT)/test-venv
 PY_DEMO_VENV := $(PY_OUT)/demo-venv
 PY_BENCH_VENV := $(PY_OUT)/bench-venv
 PY_PIP_QUIET := --quiet --disable-pip-version-check
+# Other CPythons the same abi3 wheel is also tested on, when the machine has them (pyenv).
+PY_ABI3_PYTHONS ?= $(wildcard $(HOME)/.pyenv/versions/3.9.*/bin/python3 $(HOME)/.pyenv/versions/3.13.*/bin/python3)
+PY_ABI3_TESTS := test_vectors.py test_bad_inputs.py test_signing_time.py test_credentials.py test_errors.py test_threads.py
 
 .PHONY: python-wheel test-python demo-python bench-python
 
@@ -28,6 +31,14 @@ test-python: python-wheel
 	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) -r $(PY_DIR)/tests/requirements.txt
 	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps $(PY_WHEELS)/auroraiam-*.whl
 	cd $(PY_DIR)/tests && ../../../$(PY_TEST_VENV)/bin/python -m pytest -p no:cacheprovider -q -ra
+	@set -e; for py in $(PY_ABI3_PYTHONS); do \
+	  venv=$(PY_OUT)/abi3-venv-$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	  echo "== the same abi3 wheel on $$($$py --version) =="; \
+	  rm -rf $$venv; $$py -m venv $$venv; \
+	  $$venv/bin/python -m pip install $(PY_PIP_QUIET) pytest==8.3.5; \
+	  $$venv/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps $(PY_WHEELS)/auroraiam-*.whl; \
+	  (cd $(PY_DIR)/tests && ../../../$$venv/bin/python -m pytest -p no:cacheprovider -q $(PY_ABI3_TESTS)); \
+	done
 
 demo-python: python-wheel
 	@test -x $(PY_DEMO_VENV)/bin/python || $(PYTHON) -m venv $(PY_DEMO_VENV) >&2

@@ -1,0 +1,225 @@
+"""auroraiam vs boto3, side by side in one run (a benchmark script, not a test).
+
+    make bench-python                 # builds the wheel, a venv with boto3, runs this
+    python bench/bench.py --quick     # fewer repetitions
+
+Prints, for the same inputs with and without an 800-character session token:
+  * per-call medians of auroraiam.generate_auth_token (Credentials object, boto3-style dict,
+    environment) and auroraiam.generate_db_auth_token, against boto3.client("rds").generate_db_auth_token,
+    and the ratio;
+  * cold start: `python -c "import auroraiam; <first token>"` against a bare `python -c pass` and
+    the boto3 equivalent, medians over interleaved subprocess runs;
+  * peak RSS of those three processes, the wheel size, and 1 vs 4 thread throughput.
+Targets on the reference machine: >= 100x boto3 per call, <= 10 ms cold import-and-first-token
+over a bare interpreter, wheel <= 1 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import timeit
+import zipfile
+from typing import Any, Callable
+
+HOST = "mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com"
+PORT = 5432
+USER = "app_user"
+REGION = "us-east-1"
+AKID = "AKIAIOSFODNN7EXAMPLE"
+ASIA = "ASIAIOSFODNN7EXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+
+
+def session_token() -> str:
+    """An STS-shaped session token of 800 characters (base64 alphabet with / + =)."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    out, x = ["IQoJb3JpZ2luX2VjE"], 12345
+    while sum(map(len, out)) < 798:
+        x = (x * 1_103_515_245 + 12_345) % 2**32
+        out.append(alphabet[(x >> 16) % 64])
+    return "".join(out) + "=="
+
+
+def aws_env(key: str, token: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=SECRET, AWS_CONFIG_FILE="/dev/null",
+               AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_EC2_METADATA_DISABLED="true",
+               AWS_DEFAULT_REGION=REGION)
+    if token:
+        env["AWS_SESSION_TOKEN"] = token
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # cold starts use the installed .pyc files, as in production
+    return env
+
+
+def per_call(fn: Callable[[], Any], repeats: int, budget: float) -> float:
+    """Median seconds per call over `repeats` batches sized to about `budget` seconds each."""
+    fn()
+    number = 1
+    while True:
+        elapsed = timeit.timeit(fn, number=number)
+        if elapsed >= budget / 4 or number >= 10**7:
+            break
+        number *= 4
+    number = max(1, int(number * budget / max(elapsed, 1e-9)))
+    return statistics.median(timeit.repeat(fn, number=number, repeat=repeats)) / number
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds < 1e-6:
+        return f"{seconds * 1e9:7.0f} ns"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:7.2f} µs"
+    return f"{seconds * 1e3:7.2f} ms"
+
+
+def bench_calls(repeats: int, budget: float) -> dict[str, float]:
+    import boto3
+
+    import auroraiam
+
+    results: dict[str, float] = {}
+    token = session_token()
+    for label, key, tok in (("plain", AKID, None), ("session token 800", ASIA, token)):
+        for name in [n for n in os.environ if n.startswith("AWS_")]:
+            del os.environ[name]
+        os.environ.update({k: v for k, v in aws_env(key, tok).items() if k.startswith("AWS_")})
+        creds = auroraiam.Credentials(key, SECRET, tok)
+        mapping = {"aws_access_key_id": key, "aws_secret_access_key": SECRET, "aws_session_token": tok}
+        client = boto3.client("rds", region_name=REGION, aws_access_key_id=key, aws_secret_access_key=SECRET,
+                              aws_session_token=tok)
+        gen, dropin = auroraiam.generate_auth_token, auroraiam.generate_db_auth_token
+        # Same inputs, same second: the tokens must be identical (else the comparison is void).
+        for _ in range(3):
+            ours, theirs = gen(HOST, PORT, USER, credentials=creds), client.generate_db_auth_token(HOST, PORT, USER)
+            if ours == theirs:
+                break
+        else:
+            raise SystemExit(f"auroraiam and boto3 disagree ({label}):\n{ours}\n{theirs}")
+        cases: list[tuple[str, Callable[[], Any]]] = [
+            ("boto3 client.generate_db_auth_token", lambda: client.generate_db_auth_token(HOST, PORT, USER)),
+            ("auroraiam.generate_auth_token, Credentials", lambda: gen(HOST, PORT, USER, credentials=creds)),
+            ("auroraiam.generate_auth_token, dict", lambda: gen(HOST, PORT, USER, credentials=mapping)),
+            ("auroraiam.generate_auth_token, env", lambda: gen(HOST, PORT, USER)),
+            ("auroraiam.generate_db_auth_token, env", lambda: dropin(HOST, PORT, USER)),
+        ]
+        print(f"\nper call, {label} (median of {repeats} batches):")
+        base = 0.0
+        for name, fn in cases:
+            t = per_call(fn, repeats, budget)
+            results[f"{label}: {name}"] = t
+            if name.startswith("boto3"):
+                base = t
+                print(f"  {name:45s} {fmt_time(t)}")
+            else:
+                print(f"  {name:45s} {fmt_time(t)}   {base / t:6.1f}x boto3")
+    return results
+
+
+def run_child(code: str, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+FIRST_TOKEN = f"import auroraiam; auroraiam.generate_auth_token({HOST!r}, {PORT}, {USER!r})"
+BOTO3_TOKEN = (f"import boto3; boto3.client('rds', region_name={REGION!r})"
+               f".generate_db_auth_token({HOST!r}, {PORT}, {USER!r})")
+IMPORT_ONLY = "import auroraiam"
+
+
+def bench_cold(runs: int) -> dict[str, float]:
+    env = aws_env(AKID, None)
+    programs = {"bare python -c pass": "pass", "import auroraiam": IMPORT_ONLY,
+                "import auroraiam + first token": FIRST_TOKEN, "import boto3 + first token": BOTO3_TOKEN}
+    for code in programs.values():  # warm the page cache and write any missing .pyc
+        for _ in range(3):
+            run_child(code, env)
+    samples: dict[str, list[float]] = {name: [] for name in programs}
+    for _ in range(runs):  # interleaved, so background load hits every program alike
+        for name, code in programs.items():
+            samples[name].append(run_child(code, env))
+    medians = {name: statistics.median(s) for name, s in samples.items()}
+    bare = medians["bare python -c pass"]
+    print(f"\ncold start (median of {runs} interleaved subprocess runs, {sys.executable}):")
+    for name, t in medians.items():
+        extra = "" if name.startswith("bare") else f"   +{fmt_time(t - bare).strip()} over bare"
+        print(f"  {name:45s} {fmt_time(t)}{extra}")
+    return medians
+
+
+def bench_rss() -> dict[str, int]:
+    env = aws_env(AKID, None)
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent across exec.
+    tail = "; print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
+    out = {}
+    print("\npeak RSS (VmHWM of the process):")
+    for name, code in (("bare python", "pass"), ("auroraiam + first token", FIRST_TOKEN),
+                       ("boto3 + first token", BOTO3_TOKEN)):
+        kib = int(subprocess.run([sys.executable, "-c", code + tail], env=env, check=True, capture_output=True,
+                                 text=True).stdout)
+        out[name] = kib
+        print(f"  {name:45s} {kib / 1024:7.1f} MiB")
+    return out
+
+
+def bench_wheel(pattern: str | None) -> None:
+    paths = sorted(glob.glob(pattern)) if pattern else []
+    if not paths:
+        print("\nwheel: not given (--wheel PATH)")
+        return
+    path = paths[-1]
+    with zipfile.ZipFile(path) as wheel:
+        unpacked = sum(i.file_size for i in wheel.infolist())
+        native = sum(i.file_size for i in wheel.infolist() if i.filename.endswith(".so"))
+    print(f"\nwheel {os.path.basename(path)}: {os.path.getsize(path) / 1024:.0f} KiB "
+          f"({unpacked / 1024:.0f} KiB unpacked, native module {native / 1024:.0f} KiB)")
+
+
+def bench_threads(per_thread: int) -> None:
+    import auroraiam
+
+    creds = auroraiam.Credentials(AKID, SECRET)
+    gen = auroraiam.generate_auth_token
+
+    def work() -> None:
+        for _ in range(per_thread):
+            gen(HOST, PORT, USER, credentials=creds)
+
+    print(f"\nthreads ({per_thread} tokens each; the GIL is held while signing):")
+    for n in (1, 4):
+        threads = [threading.Thread(target=work) for _ in range(n)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        print(f"  {n} thread(s): {n * per_thread / elapsed / 1e3:8.0f} k tokens/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--wheel", help="the built wheel (glob), for its size")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    import auroraiam
+    import boto3
+
+    print(f"auroraiam {auroraiam.__version__}, boto3 {boto3.__version__}, Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    bench_calls(repeats=5 if args.quick else 15, budget=0.05 if args.quick else 0.2)
+    bench_cold(runs=10 if args.quick else 40)
+    bench_rss()
+    bench_wheel(args.wheel)
+    bench_threads(20_000 if args.quick else 200_000)
+
+
+if __name__ == "__main__":
+    main()
