@@ -1,0 +1,68 @@
+//! One login attempt: the token (the password) checked the way Aurora checks it.
+
+use auroraiam::{verify_token, SigningTime, TokenKind, VerifyOptions};
+
+use crate::args::ModuleArgs;
+use crate::keys::KeyFile;
+use crate::pam::{PAM_AUTHINFO_UNAVAIL, PAM_AUTH_ERR, PAM_SUCCESS};
+
+/// Result code name logged for an accepted token.
+pub const OK: &str = "OK";
+/// Result code name logged when the key file cannot be used.
+pub const CONFIG_ERROR: &str = "CONFIG_ERROR";
+
+/// What happened, for the PAM return value and the log line. Holds no secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The PAM return value.
+    pub pam: i32,
+    /// `OK`, a core error code name (`TOKEN_EXPIRED`, …) or one of the module's own names.
+    pub code: &'static str,
+    /// The exact reason (or, on success, what the token was made for).
+    pub message: String,
+}
+
+impl Outcome {
+    /// A failure of the module itself (bad arguments, conversation, …).
+    pub fn failure(pam: i32, code: &'static str, message: impl Into<String>) -> Self {
+        Outcome {
+            pam,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Verifies `token` as an IAM token for database user `user` against `args` at `now`:
+/// signature with the secret from the key file, kind RDS, host, port, user, region, lifetime.
+pub fn check_token(args: &ModuleArgs, user: &str, token: &str, now: SigningTime) -> Outcome {
+    let keys = match KeyFile::load(&args.config) {
+        Ok(keys) => keys,
+        Err(message) => return Outcome::failure(PAM_AUTHINFO_UNAVAIL, CONFIG_ERROR, message),
+    };
+    let mut options = VerifyOptions::at(now);
+    options.max_clock_skew_secs = args.max_clock_skew_secs;
+    options.expect_kind = Some(TokenKind::Rds);
+    options.expect_hostname = Some(&args.host);
+    options.expect_port = Some(args.port);
+    options.expect_username = Some(user);
+    options.expect_region = Some(&args.region);
+    match verify_token(token, |akid| keys.secret_for(akid), &options) {
+        Ok(parsed) => Outcome {
+            pam: PAM_SUCCESS,
+            code: OK,
+            message: format!(
+                "token for {}:{} region {} signed by {} at {}, {} s left, {} bytes, {} session token",
+                parsed.hostname(),
+                parsed.port().unwrap_or(0),
+                parsed.region(),
+                parsed.access_key_id(),
+                parsed.signing_time(),
+                parsed.remaining_secs(now),
+                parsed.length(),
+                if parsed.has_session_token() { "with" } else { "no" }
+            ),
+        },
+        Err(e) => Outcome { pam: PAM_AUTH_ERR, code: e.code().name(), message: format!("{} ({} bytes)", e.message(), token.len()) },
+    }
+}
