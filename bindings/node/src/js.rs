@@ -292,7 +292,9 @@ impl Js {
         let mut length = 0usize;
         check(unsafe { sys::napi_get_value_string_utf8(self.env, value, ptr::null_mut(), 0, &mut length) })?;
         bytes.zeroize();
-        bytes.reserve(length + 1);
+        // Room for the NUL and the 4-byte margin above, so the next read of a string this long
+        // (the same session token, call after call) fits the first try.
+        bytes.reserve(length + 5);
         check(unsafe {
             sys::napi_get_value_string_utf8(self.env, value, bytes.as_mut_ptr().cast(), length + 1, &mut written)
         })?;

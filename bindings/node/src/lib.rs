@@ -77,9 +77,9 @@ fn sign(js: Js, inputs: &OneShot, scratch: &mut Scratch) -> Result<sys::napi_val
             k => return Err(Failure::type_error("credentials", IDENTITY_EXPECTED, k)),
         },
     }
-    let request = scratch.target.request(inputs.kind)?;
+    let request = cache::request_for(inputs.kind, &scratch.target)?;
     let signer = cache::signer_for(&scratch.identity)?;
-    let token = signer.sign(&request, signing_time)?;
+    let token = signer.sign(&request.as_request(), signing_time)?;
     js.new_ascii_string(token.as_str())
 }
 

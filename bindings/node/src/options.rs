@@ -13,7 +13,7 @@ use crate::failure::Failure;
 use crate::js::{system_time_from_millis, Js, Key, Kind};
 
 /// What a token is for: the request fields, owned.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Target {
     pub hostname: String,
     pub port: i64,

@@ -8,7 +8,7 @@ use std::ptr;
 use std::rc::Rc;
 use std::time::{Duration, SystemTime};
 
-use auroraiam::{Error, ErrorCode, SigningTime, TokenKind};
+use auroraiam::{Error, ErrorCode, OwnedTokenRequest, SigningTime, TokenKind};
 use napi::sys;
 
 use crate::cache;
@@ -68,7 +68,8 @@ impl Drop for FunctionRef {
 
 /// Everything a signer instance holds; shared with the callbacks of pending tokens.
 pub struct State {
-    target: Target,
+    /// The validated requests, by kind (`Rds`, or `Dsql` and `DsqlAdmin`).
+    requests: Vec<(TokenKind, OwnedTokenRequest)>,
     source: Source,
 }
 
@@ -78,9 +79,15 @@ impl State {
         js.expect_object(options, "options")?;
         let mut target = Target::default();
         TargetValues::of(js, options, kind)?.read(js, &mut target)?;
-        // Validate now and keep the resolved region, so each token skips inference.
-        let region = target.request(kind)?.region().to_string();
-        target.region = Some(region);
+        // Validate once: each token then only signs.
+        let kinds: &[TokenKind] = match kind {
+            TokenKind::Rds => &[TokenKind::Rds],
+            _ => &[TokenKind::Dsql, TokenKind::DsqlAdmin],
+        };
+        let requests = kinds
+            .iter()
+            .map(|&k| Ok((k, target.request(k)?.to_owned_request())))
+            .collect::<Result<Vec<_>, Failure>>()?;
         let (credentials, credentials_kind) = js.get_kind(options, Key::Credentials)?;
         let source = match credentials_kind {
             k if k.is_absent() => {
@@ -107,7 +114,7 @@ impl State {
                 ))
             }
         };
-        Ok(Rc::new(State { target, source }))
+        Ok(Rc::new(State { requests, source }))
     }
 
     /// Starts one token; always returns a promise (errors reject it).
@@ -130,7 +137,8 @@ impl State {
     }
 
     fn sign(&self, js: Js, signer: &auroraiam::Signer, kind: TokenKind) -> Result<sys::napi_value, Failure> {
-        let request = self.target.request(kind)?;
+        let request = self.requests.iter().find(|(k, _)| *k == kind).map(|(_, r)| r.as_request());
+        let request = request.ok_or(Failure::Internal(sys::Status::napi_generic_failure))?;
         let token = signer.sign(&request, SigningTime::now()?)?;
         js.new_ascii_string(token.as_str())
     }
