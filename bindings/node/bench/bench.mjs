@@ -31,39 +31,33 @@ function sessionToken() {
 const withSession = { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: plain.secretAccessKey, sessionToken: sessionToken() }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+const ROUNDS = 11
 
-/** Median ns per call over `rounds` rounds of `n` calls of a synchronous function. */
-function timeSync(fn, n, rounds = 9) {
+/** ns per call of `n` calls of `fn` (awaited when `isAsync`). */
+async function round(fn, n, isAsync) {
   let sink = 0
-  for (let i = 0; i < n; i++) sink += fn().length
-  const per = []
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint()
-    for (let i = 0; i < n; i++) sink += fn().length
-    per.push(Number(process.hrtime.bigint() - t0) / n)
-  }
+  const t0 = process.hrtime.bigint()
+  if (isAsync) for (let i = 0; i < n; i++) sink += (await fn()).length
+  else for (let i = 0; i < n; i++) sink += fn().length
+  const ns = Number(process.hrtime.bigint() - t0) / n
   if (sink === 0) throw new Error('unreachable')
-  return median(per)
+  return ns
 }
 
-/** Median ns per awaited call of an async function. */
-async function timeAsync(fn, n, rounds = 9) {
-  let sink = 0
-  for (let i = 0; i < n; i++) sink += (await fn()).length
-  const per = []
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint()
-    for (let i = 0; i < n; i++) sink += (await fn()).length
-    per.push(Number(process.hrtime.bigint() - t0) / n)
+/** Median ns per call of each variant, rounds interleaved so machine load hits all alike. */
+async function compare(variants) {
+  const times = variants.map(() => [])
+  for (const v of variants) await round(v.fn, v.n, v.isAsync) // warm-up
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < variants.length; i++) times[i].push(await round(variants[i].fn, variants[i].n, variants[i].isAsync))
   }
-  if (sink === 0) throw new Error('unreachable')
-  return median(per)
+  return times.map(median)
 }
 
 const fmt = (ns) => (ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`).padStart(10)
 
 console.log(`auroraiam ${require(join(pkgDir, 'package.json')).version} vs @aws-sdk/rds-signer ${require(join(sdkDir, '@aws-sdk', 'rds-signer', 'package.json')).version}, node ${process.version}, ${process.arch}`)
-console.log('per token (median of 9 rounds):')
+console.log(`per token (median of ${ROUNDS} interleaved rounds):`)
 for (const [label, credentials] of [['plain credentials', plain], ['800-char session token', withSession]]) {
   const options = { ...base, credentials }
   const ours = new auroraiam.Signer(options)
@@ -71,36 +65,48 @@ for (const [label, credentials] of [['plain credentials', plain], ['800-char ses
   // Same token shape (both sign now; the query order differs: the JS SDK's is not botocore's).
   const sample = await theirs.getAuthToken()
   if (!sample.startsWith(`${HOST}:5432/?`)) throw new Error('unexpected rds-signer token')
-  const sdk = await timeAsync(() => theirs.getAuthToken(), 2_000)
-  const oneShot = timeSync(() => auroraiam.generateAuthToken(options), 100_000)
-  const signer = await timeAsync(() => ours.getAuthToken(), 50_000)
+  const [oneShot, signer, sdk] = await compare([
+    { fn: () => auroraiam.generateAuthToken(options), n: 20_000 },
+    { fn: () => ours.getAuthToken(), n: 20_000, isAsync: true },
+    { fn: () => theirs.getAuthToken(), n: 1_000, isAsync: true },
+  ])
   console.log(`  ${label}:`)
   console.log(`    generateAuthToken()                 ${fmt(oneShot)}   ${(sdk / oneShot).toFixed(1).padStart(5)}x rds-signer`)
   console.log(`    Signer.getAuthToken()               ${fmt(signer)}   ${(sdk / signer).toFixed(1).padStart(5)}x rds-signer`)
   console.log(`    @aws-sdk/rds-signer getAuthToken()  ${fmt(sdk)}`)
 }
 
-// Cold start: a new node process that loads the package and prints one token.
-function coldMs(script, runs = 15) {
-  const times = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint()
-    const r = spawnSync(process.execPath, ['-e', script], { cwd: pkgDir, env: { ...process.env, ...{ AWS_ACCESS_KEY_ID: plain.accessKeyId, AWS_SECRET_ACCESS_KEY: plain.secretAccessKey } } })
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6)
-    if (r.status !== 0) throw new Error(`cold start script failed: ${r.stderr}`)
-  }
-  return median(times)
-}
+// Cold start: new node processes that load a package and print one token, interleaved with
+// bare `node -e ''`. Wall time of the whole process, and the time inside it from the first
+// require to the token (less sensitive to machine load).
+const COLD_RUNS = 21
+const env = { ...process.env, AWS_ACCESS_KEY_ID: plain.accessKeyId, AWS_SECRET_ACCESS_KEY: plain.secretAccessKey }
 const opts = JSON.stringify({ ...base, region: 'us-east-1' })
-const bare = coldMs('')
-const ours = coldMs(`process.stdout.write(require('./index.js').generateAuthToken(${opts}))`)
-const oursSigner = coldMs(`new (require('./index.js').Signer)(${opts}).getAuthToken().then((t) => process.stdout.write(t))`)
-const sdk = coldMs(`new (require(${JSON.stringify(join(sdkDir, '@aws-sdk', 'rds-signer'))}).Signer)(${opts}).getAuthToken().then((t) => process.stdout.write(t))`)
-console.log('cold start (median of 15 processes: node -e, require + first token):')
-console.log(`    bare node                           ${bare.toFixed(1).padStart(7)} ms`)
-console.log(`    auroraiam generateAuthToken         ${ours.toFixed(1).padStart(7)} ms   +${(ours - bare).toFixed(1)} ms over bare node`)
-console.log(`    auroraiam Signer.getAuthToken       ${oursSigner.toFixed(1).padStart(7)} ms   +${(oursSigner - bare).toFixed(1)} ms over bare node`)
-console.log(`    @aws-sdk/rds-signer                 ${sdk.toFixed(1).padStart(7)} ms   +${(sdk - bare).toFixed(1)} ms over bare node`)
+const timed = (body) => `const t0 = process.hrtime.bigint(); ${body}.then((t) => process.stdout.write(String(Number(process.hrtime.bigint() - t0) / 1e6)))`
+const cold = {
+  'bare node': '',
+  'auroraiam generateAuthToken': timed(`Promise.resolve(require('./index.js').generateAuthToken(${opts}))`),
+  'auroraiam Signer.getAuthToken': timed(`new (require('./index.js').Signer)(${opts}).getAuthToken()`),
+  '@aws-sdk/rds-signer': timed(`new (require(${JSON.stringify(join(sdkDir, '@aws-sdk', 'rds-signer'))}).Signer)(${opts}).getAuthToken()`),
+}
+const wall = Object.fromEntries(Object.keys(cold).map((k) => [k, []]))
+const inside = Object.fromEntries(Object.keys(cold).map((k) => [k, []]))
+for (let i = 0; i < COLD_RUNS; i++) {
+  for (const [name, script] of Object.entries(cold)) {
+    const t0 = process.hrtime.bigint()
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: pkgDir, env, encoding: 'utf8' })
+    wall[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
+    if (r.status !== 0) throw new Error(`cold start script failed: ${r.stderr}`)
+    if (script) inside[name].push(Number(r.stdout))
+  }
+}
+const bare = median(wall['bare node'])
+console.log(`cold start (median of ${COLD_RUNS} processes, node -e; require + first token):`)
+for (const name of Object.keys(cold)) {
+  const w = median(wall[name])
+  const extra = name === 'bare node' ? '' : `   +${(w - bare).toFixed(1)} ms over bare node; ${median(inside[name]).toFixed(1)} ms from require to token`
+  console.log(`    ${name.padEnd(36)}${w.toFixed(1).padStart(7)} ms${extra}`)
+}
 
 // Size: the npm tarball and the addon in it.
 const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkgDir, encoding: 'utf8' }))

@@ -134,7 +134,7 @@ pub fn check(status: sys::napi_status) -> Result<(), Failure> {
 }
 
 unsafe extern "C" fn free_keys(_env: sys::napi_env, data: *mut std::ffi::c_void, _hint: *mut std::ffi::c_void) {
-    // SAFETY: `data` is the box leaked in `Js::from_raw`; the references die with the env.
+    // SAFETY: `data` is the box leaked in `Js::with_keys`; the references die with the env.
     drop(unsafe { Box::from_raw(data.cast::<KeyRefs>()) });
 }
 
@@ -142,18 +142,29 @@ unsafe extern "C" fn free_keys(_env: sys::napi_env, data: *mut std::ffi::c_void,
 #[derive(Clone, Copy)]
 pub struct Js {
     env: sys::napi_env,
-    /// The array of property names (valid for the current call's handle scope).
+    /// The array of property names (valid for the current call's handle scope), or null until
+    /// [`Js::with_keys`]: the positional fast path never reads a property.
     keys: sys::napi_value,
 }
 
 impl Js {
-    /// Prepares the cached property names on first use in this environment.
-    pub fn new(env: &Env) -> Result<Js, Failure> {
+    /// A view of `env` that reads property names lazily.
+    pub fn new(env: &Env) -> Js {
         Js::from_raw(env.raw())
     }
 
     /// [`Js::new`] from a raw environment handed to a native callback.
-    pub fn from_raw(env: sys::napi_env) -> Result<Js, Failure> {
+    pub fn from_raw(env: sys::napi_env) -> Js {
+        Js { env, keys: ptr::null_mut() }
+    }
+
+    /// This view with the property names loaded (created on first use in this environment),
+    /// for callers about to read several properties.
+    pub fn with_keys(self) -> Result<Js, Failure> {
+        if !self.keys.is_null() {
+            return Ok(self);
+        }
+        let env = self.env;
         let mut data = ptr::null_mut();
         // SAFETY: live env. The slot belongs to this addon (Node-API keeps one per module and
         // environment) and only ever holds a `KeyRefs` set below.
@@ -210,6 +221,9 @@ impl Js {
     }
 
     fn key(self, key: Key) -> Result<sys::napi_value, Failure> {
+        if self.keys.is_null() {
+            return self.with_keys()?.key(key);
+        }
         let mut value = ptr::null_mut();
         check(unsafe { sys::napi_get_element(self.env, self.keys, key as u32, &mut value) })?;
         Ok(value)

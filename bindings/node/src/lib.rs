@@ -18,7 +18,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use auroraiam::{ErrorCode, TokenKind};
-use napi::{sys, Env};
+use napi::bindgen_prelude::Object;
+use napi::{sys, Env, JsValue};
 use napi_derive::napi;
 
 use crate::failure::{already_thrown, Failure};
@@ -47,11 +48,9 @@ struct OneShot {
     identity: Option<IdentityValues>,
 }
 
-/// Signs one token with this thread's scratch buffers (fresh ones if a getter re-entered us)
-/// and turns a failure into a thrown JavaScript exception.
-fn one_shot(env: &Env, gather: impl FnOnce(Js) -> Result<OneShot, Failure>) -> napi::Result<JsAny> {
-    let js = Js::new(env).map_err(|_| napi::Error::from_reason("auroraiam: cannot initialize Node-API"))?;
-    let result = gather(js).and_then(|inputs| {
+/// Signs one token with this thread's scratch buffers (fresh ones if a getter re-entered us).
+fn one_shot(js: Js, gather: impl FnOnce(Js) -> Result<OneShot, Failure>) -> Result<sys::napi_value, Failure> {
+    gather(js).and_then(|inputs| {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
             Ok(mut scratch) => {
                 let result = sign(js, &inputs, &mut scratch);
@@ -60,8 +59,12 @@ fn one_shot(env: &Env, gather: impl FnOnce(Js) -> Result<OneShot, Failure>) -> n
             }
             Err(_) => sign(js, &inputs, &mut Scratch::default()),
         })
-    });
-    result.map(JsAny).map_err(|failure| {
+    })
+}
+
+/// Throws a failure for napi-rs-generated entry points.
+fn thrown<T>(js: Js, result: Result<T, Failure>) -> napi::Result<T> {
+    result.map_err(|failure| {
         failure.throw(js);
         already_thrown()
     })
@@ -103,7 +106,9 @@ fn identity_of(js: Js, credentials: sys::napi_value) -> Result<Option<IdentityVa
 /// @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
 #[napi(ts_args_type = "options: AuthTokenOptions", ts_return_type = "string")]
 pub fn generate_auth_token(env: Env, options: JsAny) -> napi::Result<JsAny> {
-    one_shot(&env, |js| {
+    let js = Js::new(&env);
+    thrown(js, one_shot(js, |js| {
+        let js = js.with_keys()?;
         let options = options.0;
         js.expect_object(options, "options")?;
         let credentials = js.get(options, Key::Credentials)?;
@@ -114,7 +119,7 @@ pub fn generate_auth_token(env: Env, options: JsAny) -> napi::Result<JsAny> {
             credentials,
             identity: identity_of(js, credentials)?,
         })
-    })
+    }).map(JsAny))
 }
 
 /// Generates an Aurora DSQL authentication token (`DbConnect`, or `DbConnectAdmin` with
@@ -126,7 +131,9 @@ pub fn generate_auth_token(env: Env, options: JsAny) -> napi::Result<JsAny> {
 /// @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
 #[napi(ts_args_type = "options: DsqlTokenOptions", ts_return_type = "string")]
 pub fn generate_dsql_token(env: Env, options: JsAny) -> napi::Result<JsAny> {
-    one_shot(&env, |js| {
+    let js = Js::new(&env);
+    thrown(js, one_shot(js, |js| {
+        let js = js.with_keys()?;
         let options = options.0;
         js.expect_object(options, "options")?;
         let kind = if read_admin(js, js.get(options, Key::Admin)?)? { TokenKind::DsqlAdmin } else { TokenKind::Dsql };
@@ -138,86 +145,102 @@ pub fn generate_dsql_token(env: Env, options: JsAny) -> napi::Result<JsAny> {
             credentials,
             identity: identity_of(js, credentials)?,
         })
-    })
+    }).map(JsAny))
 }
 
-/// The fast path behind `index.js`'s `generateAuthToken`: the option fields destructured in
-/// JavaScript (free there) instead of read here through Node-API (about 100 ns each).
-/// `accessKeyId`.. are `credentials`' fields when it is an object.
-#[napi(skip_typescript, js_name = "rdsTokenFromFields")]
-#[allow(clippy::too_many_arguments)]
-pub fn rds_token_from_fields(
-    env: Env,
-    hostname: JsAny,
-    port: JsAny,
-    username: JsAny,
-    region: JsAny,
-    expires_in: JsAny,
-    signing_time: JsAny,
-    credentials: JsAny,
-    access_key_id: JsAny,
-    secret_access_key: JsAny,
-    session_token: JsAny,
-    expiration: JsAny,
-) -> napi::Result<JsAny> {
-    one_shot(&env, |js| {
-        Ok(OneShot {
-            kind: TokenKind::Rds,
-            target: TargetValues {
-                hostname: hostname.0,
-                port: Some(port.0),
-                username: Some(username.0),
-                region: region.0,
-                expires_in: expires_in.0,
-            },
-            signing_time: signing_time.0,
-            credentials: credentials.0,
-            identity: fields_if_object(js, credentials, access_key_id, secret_access_key, session_token, expiration)?,
+/// Registers the positional fast paths behind `index.js`'s `generateAuthToken` and
+/// `generateDsqlToken` as plain Node-API functions: the option fields are destructured in
+/// JavaScript (free there) instead of read here through Node-API (about 100 ns each), and the
+/// napi-rs argument layer is skipped. Not part of the typed API.
+#[napi(module_exports)]
+pub fn register_fast_paths(exports: Object, env: Env) -> napi::Result<()> {
+    let js = Js::new(&env);
+    let register = |name: &std::ffi::CStr, callback: sys::napi_callback| -> Result<(), Failure> {
+        let mut function = std::ptr::null_mut();
+        js::check(unsafe {
+            sys::napi_create_function(js.env(), name.as_ptr(), name.count_bytes() as isize, callback, std::ptr::null_mut(), &mut function)
+        })?;
+        js::check(unsafe { sys::napi_set_named_property(js.env(), exports.raw(), name.as_ptr(), function) })
+    };
+    register(c"rdsTokenFromFields", Some(rds_token_from_fields))
+        .and_then(|()| register(c"dsqlTokenFromFields", Some(dsql_token_from_fields)))
+        .map_err(|_| napi::Error::from_reason("auroraiam: cannot register the fast paths"))
+}
+
+/// Runs a fast-path body with up to `N` arguments (missing ones are `undefined`), catching
+/// panics and throwing failures.
+unsafe fn fast_path<const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    body: impl FnOnce(Js, &[sys::napi_value; N]) -> Result<sys::napi_value, Failure>,
+) -> sys::napi_value {
+    let js = Js::from_raw(env);
+    let mut argc = N;
+    let mut argv = [std::ptr::null_mut(); N];
+    let status = unsafe {
+        sys::napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), std::ptr::null_mut(), std::ptr::null_mut())
+    };
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        js::check(status)?;
+        body(js, &argv)
+    }));
+    match run {
+        Ok(Ok(value)) => value,
+        Ok(Err(failure)) => {
+            failure.throw(js);
+            std::ptr::null_mut()
+        }
+        Err(_) => {
+            Failure::Internal(sys::Status::napi_generic_failure).throw(js);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// `rdsTokenFromFields(hostname, port, username, region, expiresIn, signingTime, credentials,
+/// accessKeyId, secretAccessKey, sessionToken, expiration)`; the last four are `credentials`'
+/// fields when it is an object.
+unsafe extern "C" fn rds_token_from_fields(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    unsafe {
+        fast_path::<11>(env, info, |js, a| {
+            one_shot(js, |js| {
+                Ok(OneShot {
+                    kind: TokenKind::Rds,
+                    target: TargetValues { hostname: a[0], port: Some(a[1]), username: Some(a[2]), region: a[3], expires_in: a[4] },
+                    signing_time: a[5],
+                    credentials: a[6],
+                    identity: fields_if_object(js, a[6], [a[7], a[8], a[9], a[10]])?,
+                })
+            })
         })
-    })
+    }
 }
 
-/// The fast path behind `index.js`'s `generateDsqlToken` (see [`rds_token_from_fields`]).
-#[napi(skip_typescript, js_name = "dsqlTokenFromFields")]
-#[allow(clippy::too_many_arguments)]
-pub fn dsql_token_from_fields(
-    env: Env,
-    hostname: JsAny,
-    admin: JsAny,
-    region: JsAny,
-    expires_in: JsAny,
-    signing_time: JsAny,
-    credentials: JsAny,
-    access_key_id: JsAny,
-    secret_access_key: JsAny,
-    session_token: JsAny,
-    expiration: JsAny,
-) -> napi::Result<JsAny> {
-    one_shot(&env, |js| {
-        let kind = if read_admin(js, admin.0)? { TokenKind::DsqlAdmin } else { TokenKind::Dsql };
-        Ok(OneShot {
-            kind,
-            target: TargetValues { hostname: hostname.0, port: None, username: None, region: region.0, expires_in: expires_in.0 },
-            signing_time: signing_time.0,
-            credentials: credentials.0,
-            identity: fields_if_object(js, credentials, access_key_id, secret_access_key, session_token, expiration)?,
+/// `dsqlTokenFromFields(hostname, admin, region, expiresIn, signingTime, credentials,
+/// accessKeyId, secretAccessKey, sessionToken, expiration)`.
+unsafe extern "C" fn dsql_token_from_fields(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    unsafe {
+        fast_path::<10>(env, info, |js, a| {
+            one_shot(js, |js| {
+                let kind = if read_admin(js, a[1])? { TokenKind::DsqlAdmin } else { TokenKind::Dsql };
+                Ok(OneShot {
+                    kind,
+                    target: TargetValues { hostname: a[0], port: None, username: None, region: a[2], expires_in: a[3] },
+                    signing_time: a[4],
+                    credentials: a[5],
+                    identity: fields_if_object(js, a[5], [a[6], a[7], a[8], a[9]])?,
+                })
+            })
         })
-    })
+    }
 }
 
-fn fields_if_object(
-    js: Js,
-    credentials: JsAny,
-    access_key_id: JsAny,
-    secret_access_key: JsAny,
-    session_token: JsAny,
-    expiration: JsAny,
-) -> Result<Option<IdentityValues>, Failure> {
-    Ok((js.kind(credentials.0)? == Kind::Object).then_some(IdentityValues {
-        access_key_id: access_key_id.0,
-        secret_access_key: secret_access_key.0,
-        session_token: session_token.0,
-        expiration: expiration.0,
+fn fields_if_object(js: Js, credentials: sys::napi_value, fields: [sys::napi_value; 4]) -> Result<Option<IdentityValues>, Failure> {
+    Ok((js.kind(credentials)? == Kind::Object).then_some(IdentityValues {
+        access_key_id: fields[0],
+        secret_access_key: fields[1],
+        session_token: fields[2],
+        expiration: fields[3],
     }))
 }
 
@@ -298,17 +321,11 @@ impl DsqlSigner {
 }
 
 fn construct(env: &Env, options: JsAny, kind: TokenKind) -> napi::Result<Rc<State>> {
-    let js = Js::new(env).map_err(|_| napi::Error::from_reason("auroraiam: cannot initialize Node-API"))?;
-    State::from_options(js, options.0, kind).map_err(|failure| {
-        failure.throw(js);
-        already_thrown()
-    })
+    let js = Js::new(env);
+    thrown(js, js.with_keys().and_then(|js| State::from_options(js, options.0, kind)))
 }
 
 fn start(env: &Env, state: &Rc<State>, kind: TokenKind) -> napi::Result<JsAny> {
-    let js = Js::new(env).map_err(|_| napi::Error::from_reason("auroraiam: cannot initialize Node-API"))?;
-    state.token(js, kind).map(JsAny).map_err(|failure| {
-        failure.throw(js);
-        already_thrown()
-    })
+    let js = Js::new(env);
+    thrown(js, state.token(js, kind).map(JsAny))
 }

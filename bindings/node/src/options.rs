@@ -64,11 +64,13 @@ impl TargetValues {
     /// Converts the fields into `target`.
     pub fn read(&self, js: Js, target: &mut Target) -> Result<(), Failure> {
         js.string(self.hostname, "hostname", &mut target.hostname)?;
-        if let Some(port) = self.port {
-            target.port = integer(js, port, "port", ErrorCode::InvalidPort, true)?.unwrap_or(0);
+        match self.port {
+            Some(port) => target.port = integer(js, port, "port", ErrorCode::InvalidPort, true)?.unwrap_or(0),
+            None => target.port = 0,
         }
-        if let Some(username) = self.username {
-            js.string(username, "username", &mut target.username)?;
+        match self.username {
+            Some(username) => js.string(username, "username", &mut target.username)?,
+            None => target.username.clear(),
         }
         let mut region = target.region.take().unwrap_or_default();
         if js.optional_string(self.region, "region", &mut region)? {

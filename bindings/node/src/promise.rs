@@ -91,9 +91,7 @@ unsafe extern "C" fn trampoline<T: 'static>(env: sys::napi_env, info: sys::napi_
     }
     // SAFETY: `data` is the `Bound<T>` boxed in `function`, freed only by the function's finalizer.
     let bound = unsafe { &*data.cast::<Bound<T>>() };
-    let Ok(js) = Js::from_raw(env) else {
-        return ptr::null_mut();
-    };
+    let js = Js::from_raw(env);
     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (bound.callback)(js, &bound.data, argv[0])));
     match run {
         Ok(Ok(value)) => value,
