@@ -1,0 +1,150 @@
+# Shared helpers of the local "Aurora with IAM auth" emulator (sourced, not run).
+# Everything lives under $AURORAIAM_E2E_STATE (a temp dir); nothing outside it except the PAM
+# service files /etc/pam.d/auroraiam-* (libpam only reads services from there).
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$E2E_DIR/.." && pwd)"
+
+# Emulated IAM: one long-term key and one temporary key (used with a session token).
+# Test values only; the secrets are what the key file gives the verifier.
+E2E_ACCESS_KEY_ID="${E2E_ACCESS_KEY_ID:-AKIAEMULATOR00000001}"
+E2E_SECRET_ACCESS_KEY="${E2E_SECRET_ACCESS_KEY:-emulatorSecretKey/0000000000000000000000+1}"
+E2E_TEMP_ACCESS_KEY_ID="${E2E_TEMP_ACCESS_KEY_ID:-ASIAEMULATOR00000002}"
+E2E_TEMP_SECRET_ACCESS_KEY="${E2E_TEMP_SECRET_ACCESS_KEY:-emulatorTemporarySecret/000000000000000+2}"
+# What Aurora checks a token against: the signing host and region. PostgreSQL also has a second
+# service for a real-looking endpoint name (clients dial 127.0.0.1 and sign for the name, as
+# through a tunnel), so code that infers the region from the endpoint runs unchanged.
+E2E_HOST="${E2E_HOST:-localhost}"
+E2E_REGION="${E2E_REGION:-us-east-1}"
+E2E_ENDPOINT="${E2E_ENDPOINT:-mydb.cluster-emulator.us-east-1.rds.amazonaws.com}"
+E2E_PG_PORT="${E2E_PG_PORT:-15432}"
+E2E_MYSQL_PORT="${E2E_MYSQL_PORT:-13306}"
+# Database users created on both servers (PAM user = database user); two need escaping.
+E2E_USERS=(app_user 'app+user@x' "o'brien")
+
+e2e_log() { echo "e2e: $*" >&2; }
+e2e_die() { echo "e2e: error: $*" >&2; exit 1; }
+
+e2e_require_root() {
+  [ "$(id -u)" = 0 ] || e2e_die "run as root (it writes /etc/pam.d/auroraiam-* and starts servers as postgres/mysql)"
+}
+
+# The state dir: $AURORAIAM_E2E_STATE or a new temp dir; traversable by postgres and mysql.
+e2e_state_dir() {
+  if [ -z "${AURORAIAM_E2E_STATE:-}" ]; then
+    AURORAIAM_E2E_STATE="$(mktemp -d /tmp/auroraiam-e2e.XXXXXX)"
+  fi
+  mkdir -p "$AURORAIAM_E2E_STATE"
+  chmod 0755 "$AURORAIAM_E2E_STATE"
+  export AURORAIAM_E2E_STATE
+}
+
+# apt-get install of whatever in "$@" is missing. Services must not start from the package
+# scripts (no systemd here; Debian's init scripts would start a second server on the default
+# port): a policy-rc.d denying them is put in place for the install when the image has none.
+e2e_apt_install() {
+  local need=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  e2e_log "apt-get install ${need[*]}"
+  local policy=/usr/sbin/policy-rc.d added=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 0755 "$policy" && added=1
+  fi
+  local rc=0
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; } \
+    > "${TMPDIR:-/tmp}/auroraiam-e2e-apt.log" 2>&1 || rc=$?
+  [ "$added" = 1 ] && rm -f "$policy"
+  [ "$rc" = 0 ] || { tail -20 "${TMPDIR:-/tmp}/auroraiam-e2e-apt.log" >&2; e2e_die "apt-get install ${need[*]} failed"; }
+}
+
+# A port must be free before a server takes it (a stale server would answer instead).
+e2e_port_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Test CA and a server certificate for localhost, 127.0.0.1 and the emulated endpoint name.
+e2e_make_tls() {
+  local dir="$AURORAIAM_E2E_STATE/tls"
+  [ -s "$dir/server.pem" ] && return 0
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+      -days 2 -subj "/CN=auroraiam local emulator test CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
+      -subj "/CN=localhost" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:%s\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' \
+      "$E2E_ENDPOINT" > server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
+      -extfile server.ext 2>/dev/null
+    rm -f server.csr server.ext ca.srl
+    chmod 0644 ca.pem server.pem
+    chmod 0600 ca.key server.key
+  ) || e2e_die "could not make the test certificates (openssl)"
+}
+
+# Key file for the verifier: mode 0600, owned by the user the PAM module runs as.
+e2e_write_keys() { # path owner
+  local path="$1" owner="$2"
+  ( umask 077; printf '# Emulated IAM: ACCESS_KEY_ID SECRET_ACCESS_KEY\n%s %s\n%s %s\n' \
+      "$E2E_ACCESS_KEY_ID" "$E2E_SECRET_ACCESS_KEY" "$E2E_TEMP_ACCESS_KEY_ID" "$E2E_TEMP_SECRET_ACCESS_KEY" > "$path" )
+  chown "$owner" "$path"
+  chmod 0600 "$path"
+}
+
+# The PAM module: built from this workspace (make pam-module) unless AURORAIAM_PAM_MODULE names one.
+e2e_pam_module() {
+  local so="${AURORAIAM_PAM_MODULE:-}"
+  if [ -z "$so" ]; then
+    make -C "$REPO_ROOT" --no-print-directory -s pam-module >/dev/null || e2e_die "building the PAM module failed"
+    so="$REPO_ROOT/target/pam/pam_auroraiam.so"
+  fi
+  [ -f "$so" ] || e2e_die "PAM module $so not found"
+  install -m 0644 "$so" "$AURORAIAM_E2E_STATE/pam_auroraiam.so"
+}
+
+# /etc/pam.d/<service>: our module for auth and account, nothing else.
+e2e_pam_service() { # service host port region keys log
+  local args="config=$5 host=$2 port=$3 region=$4 log=$6"
+  local so="$AURORAIAM_E2E_STATE/pam_auroraiam.so"
+  printf '# auroraiam local emulator (%s); removed by e2e/teardown.sh\nauth    required %s %s\naccount required %s %s\n' \
+    "$AURORAIAM_E2E_STATE" "$so" "$args" "$so" "$args" > "/etc/pam.d/$1"
+  chmod 0644 "/etc/pam.d/$1"
+}
+
+# Waits up to $2 seconds for command "$1" (a string) to succeed.
+e2e_wait_for() {
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    eval "$1" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Milliseconds since the epoch, and the seconds since a start in ms, as "1.2".
+e2e_ms() { date +%s%3N; }
+e2e_secs_since() { local d=$(( $(e2e_ms) - $1 )); printf '%d.%d' $((d / 1000)) $(((d % 1000) / 100)); }
+
+# Variables a client needs, written to $AURORAIAM_E2E_STATE/env (sourced by users and tests).
+e2e_env_add() { # NAME value
+  printf 'export %s=%q\n' "$1" "$2" >> "$AURORAIAM_E2E_STATE/env"
+}
+
+# The variables both servers share (once per state dir).
+e2e_common_env() {
+  [ -s "$AURORAIAM_E2E_STATE/env" ] && return 0
+  e2e_env_add AURORAIAM_E2E_STATE "$AURORAIAM_E2E_STATE"
+  e2e_env_add E2E_HOST "$E2E_HOST"
+  e2e_env_add E2E_REGION "$E2E_REGION"
+  e2e_env_add E2E_ENDPOINT "$E2E_ENDPOINT"
+  e2e_env_add E2E_CA "$AURORAIAM_E2E_STATE/tls/ca.pem"
+  e2e_env_add E2E_ACCESS_KEY_ID "$E2E_ACCESS_KEY_ID"
+  e2e_env_add E2E_SECRET_ACCESS_KEY "$E2E_SECRET_ACCESS_KEY"
+  e2e_env_add E2E_TEMP_ACCESS_KEY_ID "$E2E_TEMP_ACCESS_KEY_ID"
+  e2e_env_add E2E_TEMP_SECRET_ACCESS_KEY "$E2E_TEMP_SECRET_ACCESS_KEY"
+}

@@ -1,0 +1,291 @@
+#!/usr/bin/env bash
+# `make test-e2e`: real PostgreSQL and MariaDB servers check IAM tokens from every auroraiam
+# surface (CLI, C library, Python, Node) sent by the drivers people use, over TLS; and reject
+# bad ones for the exact reason, read from the verifier's log. Root, loopback only; every
+# server started here is stopped on exit, also on failure.
+#
+# Ends with "e2e: N passed, M failed"; exits non-zero if anything failed.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_require_root
+cd "$REPO_ROOT"
+T0=$(e2e_ms)
+WORK="$REPO_ROOT/target/e2e"            # venv, npm project, C example, test outputs (git-ignored)
+OUT="$WORK/out"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+AURORAIAM_E2E_STATE="$(mktemp -d /tmp/auroraiam-e2e.XXXXXX)"
+export AURORAIAM_E2E_STATE
+cleanup() { bash "$E2E_DIR/teardown.sh" || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PASSED=0
+FAILED=0
+FAILURES=()
+pass() { PASSED=$((PASSED + 1)); echo "ok   $1"; }
+fail() {
+  FAILED=$((FAILED + 1)); FAILURES+=("$1"); echo "FAIL $1: $2"
+  [ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/     | /' "$3" | tail -15
+}
+
+# ---------------------------------------------------------------------------------------------
+# Packages, surfaces, drivers
+phase=$(e2e_ms)
+e2e_apt_install postgresql mariadb-server mariadb-client libpam0g-dev libpq-dev openssl python3-venv gcc
+e2e_log "system packages ready ($(e2e_secs_since "$phase") s)"
+
+phase=$(e2e_ms)
+declare -A SURFACE_OK
+build() { # surface command...
+  local name="$1"; shift
+  if "$@" >"$OUT/build-$name.log" 2>&1; then SURFACE_OK[$name]=1; else
+    SURFACE_OK[$name]=0; fail "build $name" "$* failed" "$OUT/build-$name.log"; fi
+}
+build cli cargo build --release -q -p auroraiam-cli
+build c bash -c "make -s c-lib && gcc -std=c11 -Wall -Wextra -Werror -O2 -Iinclude -I\$(pg_config --includedir) \
+  -o '$WORK/libpq_connect' examples/c/libpq_connect.c -Ltarget/auroraiam-c/lib -lauroraiam -lpq \
+  -Wl,-rpath,'$REPO_ROOT/target/auroraiam-c/lib'"
+build python bash -c "make -s python-wheel && { [ -x '$WORK/venv/bin/python' ] || python3 -m venv '$WORK/venv'; } \
+  && '$WORK/venv/bin/pip' install -q --disable-pip-version-check 'psycopg[binary]>=3.1' 'asyncpg>=0.29' \
+     'sqlalchemy>=2' 'pymysql>=1.1' \
+  && '$WORK/venv/bin/pip' install -q --disable-pip-version-check --no-deps --force-reinstall \$(ls -t target/python/wheels/auroraiam-*.whl | head -1)"
+build node bash -c "make -s node-build && mkdir -p '$WORK/node' && cd '$WORK/node' \
+  && { [ -f package.json ] || echo '{\"name\":\"auroraiam-e2e-drivers\",\"private\":true}' > package.json; } \
+  && { [ -d node_modules/pg ] && [ -d node_modules/mysql2 ] \
+       || npm install --no-audit --no-fund --loglevel=error 'pg@^8.13' 'mysql2@^3.22'; }"
+e2e_log "surfaces and drivers ready ($(e2e_secs_since "$phase") s)"
+CLI="$REPO_ROOT/target/release/auroraiam"
+PY="$WORK/venv/bin/python"
+export E2E_NODE_PROJECT="$WORK/node" AURORAIAM_NODE="$REPO_ROOT/bindings/node/index.mjs"
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+for server in postgres mariadb; do
+  phase=$(e2e_ms)
+  if ! bash "$E2E_DIR/setup-$server.sh" 2>"$OUT/setup-$server.log"; then
+    fail "setup $server" "setup failed" "$OUT/setup-$server.log"
+    echo "e2e: $PASSED passed, $FAILED failed"
+    exit 1
+  fi
+  grep '^e2e: ' "$OUT/setup-$server.log" | tail -1 >&2
+  declare "SETUP_SECS_$server=$(e2e_secs_since "$phase")"
+done
+source "$AURORAIAM_E2E_STATE/env"
+
+# Credentials: long-term keys, and temporary keys with a session token as long as STS's
+# (about 1,100 characters: the token grows past 1,400, beyond pam_exec's 511-byte cut).
+SESSION_TOKEN="IQoJb3JpZ2luX2VjE$(head -c 800 /dev/urandom | base64 -w0 | head -c 1080)"
+LONG_CREDS=(AWS_ACCESS_KEY_ID="$E2E_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$E2E_SECRET_ACCESS_KEY" AWS_SESSION_TOKEN=)
+TEMP_CREDS=(AWS_ACCESS_KEY_ID="$E2E_TEMP_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$E2E_TEMP_SECRET_ACCESS_KEY"
+            AWS_SESSION_TOKEN="$SESSION_TOKEN")
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION AWS_DEFAULT_REGION PGPASSWORD MYSQL_PWD
+
+# ---------------------------------------------------------------------------------------------
+# One login attempt, judged by the client's output AND the verifier's log.
+#   login NAME SERVER EXPECT RESULT -- command...
+# SERVER pg|mysql picks the verifier log. EXPECT: a line the client must print ("~text": a line
+# containing text; for a rejection: text the client's error must contain). RESULT: the result
+# code of the verifier's last new log line (OK, TOKEN_EXPIRED, ...); NONE: refused before any
+# token check, so no new line; OK_THEN_REFUSED: refused although the verifier accepted the token.
+N=0
+login() {
+  local name="$1" server="$2" expect="$3" result="$4"; shift 5
+  local log; [ "$server" = pg ] && log="$E2E_PG_LOG" || log="$E2E_MYSQL_LOG"
+  N=$((N + 1))
+  local out="$OUT/$(printf '%02d' "$N")-$(echo "$name" | tr -c 'A-Za-z0-9_.-' '_').out"
+  local before; before=$(wc -l < "$log")
+  timeout 60 "$@" >"$out" 2>&1
+  local rc=$?
+  local new; new=$(tail -n +"$((before + 1))" "$log")
+  local lines=0; [ -n "$new" ] && lines=$(printf '%s\n' "$new" | wc -l)
+  local last_result; last_result=$(printf '%s\n' "$new" | tail -1 | sed -n 's/.* result=\([A-Z_]*\) .*/\1/p')
+  printf -- '--- verifier log (new lines)\n%s\n' "$new" >> "$out"
+  if [ "$result" = OK ]; then
+    local seen=1
+    if [ "${expect:0:1}" = "~" ]; then grep -qF -- "${expect:1}" "$out" || seen=0; else grep -qxF -- "$expect" "$out" || seen=0; fi
+    if [ "$rc" != 0 ]; then fail "$name" "client exited $rc" "$out"; return; fi
+    if [ "$seen" = 0 ]; then fail "$name" "client did not print '$expect'" "$out"; return; fi
+    if [ "$lines" -lt 1 ] || [ "$last_result" != OK ]; then fail "$name" "verifier log: expected a result=OK line" "$out"; return; fi
+  else
+    if [ "$rc" = 0 ]; then fail "$name" "login succeeded but should have been refused" "$out"; return; fi
+    if ! grep -qF -- "$expect" "$out"; then fail "$name" "client error does not contain '$expect'" "$out"; return; fi
+    if [ "$result" = NONE ]; then
+      if [ "$lines" != 0 ]; then fail "$name" "refused, but the token was checked first ($lines new log line(s))" "$out"; return; fi
+    else
+      [ "$result" = OK_THEN_REFUSED ] && result=OK
+      if [ "$last_result" != "$result" ]; then
+        fail "$name" "verifier log: expected result=$result, got '${last_result:-no line}'" "$out"; return
+      fi
+    fi
+  fi
+  pass "$name"
+}
+
+# A token from the CLI (the shell workflow): cli_token USER PORT [extra generate options]
+cli_token() { "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "${TOKEN_REGION:-$E2E_REGION}" --username "$1" --port "$2" "${@:3}"; }
+need() { [ "${SURFACE_OK[$1]:-0}" = 1 ] || { fail "$2" "the $1 surface did not build"; return 1; }; }
+PG_ENV=(PGHOST=localhost PGPORT="$E2E_PG_PORT" PGDATABASE=postgres PGSSLROOTCERT="$E2E_CA" PGCONNECT_TIMEOUT=10)
+PSQL=(psql -X -A -t -c 'select current_user')
+MARIADB=(mariadb --no-defaults -h 127.0.0.1 -P "$E2E_MYSQL_PORT" --ssl-ca="$E2E_CA" --ssl-verify-server-cert -N -s -e 'select current_user()')
+PG_DENIED="PAM authentication failed for user"
+MY_DENIED="Access denied for user"
+
+echo "=== PostgreSQL $(basename "$(dirname "$E2E_PG_BIN")") on 127.0.0.1:$E2E_PG_PORT"
+# psql + CLI tokens, every user, both credential kinds, require and verify-full.
+if need cli "psql"; then
+  for user in "${E2E_USERS[@]}"; do
+    login "psql verify-full, CLI token, user $user" pg "$user" OK \
+      -- env "${LONG_CREDS[@]}" "${PG_ENV[@]}" PGUSER="$user" PGSSLMODE=verify-full \
+         PGPASSWORD="$(env "${LONG_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_PG_PORT" --username "$user")" \
+         "${PSQL[@]}"
+    login "psql require, CLI token with session token, user $user" pg "$user" OK \
+      -- env "${PG_ENV[@]}" PGUSER="$user" PGSSLMODE=require \
+         PGPASSWORD="$(env "${TEMP_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_PG_PORT" --username "$user")" \
+         "${PSQL[@]}"
+  done
+  # A libpq URI: user and token percent-encoded (a raw token breaks the URI).
+  user='app+user@x'
+  tok="$(env "${TEMP_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_PG_PORT" --username "$user")"
+  enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+  login "psql URI with percent-encoded user and session token" pg "$user" OK \
+    -- psql -X -A -t -c 'select current_user' \
+       "postgresql://$(enc "$user"):$(enc "$tok")@localhost:$E2E_PG_PORT/postgres?sslmode=verify-full&sslrootcert=$(enc "$E2E_CA")"
+fi
+
+# libpq from C, token from libauroraiam (examples/c/libpq_connect.c, unchanged).
+if need c "C libpq example"; then
+  for user in app_user "o'brien"; do
+    login "C example (libauroraiam + libpq), verify-full, user $user" pg "~connected as $user (TLS on)" OK \
+      -- env "${LONG_CREDS[@]}" "$WORK/libpq_connect" --host localhost --port "$E2E_PG_PORT" --user "$user" \
+         --region "$E2E_REGION" --ca "$E2E_CA"
+  done
+  login "C example, session token, user app+user@x" pg "~connected as app+user@x (TLS on)" OK \
+    -- env "${TEMP_CREDS[@]}" "$WORK/libpq_connect" --host localhost --port "$E2E_PG_PORT" --user 'app+user@x' \
+       --region "$E2E_REGION" --ca "$E2E_CA"
+  login "C example, endpoint name dialled through --hostaddr (region inferred)" pg "~connected as app_user (TLS on)" OK \
+    -- env "${LONG_CREDS[@]}" "$WORK/libpq_connect" --host "$E2E_ENDPOINT" --hostaddr 127.0.0.1 --port "$E2E_PG_PORT" \
+       --user app_user --dbname aurora --ca "$E2E_CA"
+fi
+
+if need python "Python drivers"; then
+  for driver in psycopg asyncpg; do
+    login "$driver, Python token, user app_user" pg app_user OK \
+      -- env "${LONG_CREDS[@]}" "$PY" "$E2E_DIR/clients/py_client.py" "$driver" app_user
+    login "$driver, Python token with session token, user app+user@x" pg 'app+user@x' OK \
+      -- env "${TEMP_CREDS[@]}" "$PY" "$E2E_DIR/clients/py_client.py" "$driver" 'app+user@x'
+    login "$driver, Python token, user o'brien" pg "o'brien" OK \
+      -- env "${LONG_CREDS[@]}" "$PY" "$E2E_DIR/clients/py_client.py" "$driver" "o'brien"
+  done
+  # The examples as shipped: sign for the endpoint name (region inferred), dial 127.0.0.1.
+  EX_ENV=(PGHOST="$E2E_ENDPOINT" PGHOSTADDR=127.0.0.1 PGPORT="$E2E_PG_PORT" PGDATABASE=aurora PGSSLROOTCERT="$E2E_CA")
+  login "examples/python/psycopg_connect.py (endpoint name, PGHOSTADDR)" pg "~('app_user', 'PostgreSQL" OK \
+    -- env "${LONG_CREDS[@]}" "${EX_ENV[@]}" PGUSER=app_user "$PY" examples/python/psycopg_connect.py
+  login "examples/python/sqlalchemy_engine.py (endpoint name, session token)" pg "o'brien" OK \
+    -- env "${TEMP_CREDS[@]}" "${EX_ENV[@]}" PGUSER="o'brien" "$PY" examples/python/sqlalchemy_engine.py
+  login "psycopg rejects: token signed for another region" pg "$PG_DENIED" REGION_MISMATCH \
+    -- env "${LONG_CREDS[@]}" "$PY" "$E2E_DIR/clients/py_client.py" psycopg app_user --region eu-west-1
+fi
+
+if need node "node pg"; then
+  login "node pg (password as async function), Node token, user app_user" pg app_user OK \
+    -- env "${LONG_CREDS[@]}" node "$E2E_DIR/clients/node_client.mjs" pg app_user
+  login "node pg, Node token with session token, user app+user@x" pg 'app+user@x' OK \
+    -- env "${TEMP_CREDS[@]}" node "$E2E_DIR/clients/node_client.mjs" pg 'app+user@x'
+  login "node pg, Node token, user o'brien" pg "o'brien" OK \
+    -- env "${LONG_CREDS[@]}" node "$E2E_DIR/clients/node_client.mjs" pg "o'brien"
+fi
+
+# Rejections, each with its exact reason in the verifier log.
+if need cli "PostgreSQL rejections"; then
+  P="$E2E_PG_PORT"
+  reject_pg() { # name result user token
+    login "psql rejects: $1" pg "$PG_DENIED" "$2" -- env "${PG_ENV[@]}" PGUSER="$3" PGSSLMODE=verify-full PGPASSWORD="$4" "${PSQL[@]}"
+  }
+  export "${LONG_CREDS[@]}"
+  reject_pg "expired token (signed 1000 s ago)" TOKEN_EXPIRED app_user "$(cli_token app_user "$P" --signing-time $(( $(date +%s) - 1000 )))"
+  reject_pg "token signed 1000 s in the future" TOKEN_NOT_YET_VALID app_user "$(cli_token app_user "$P" --signing-time $(( $(date +%s) + 1000 )))"
+  reject_pg "wrong secret" SIGNATURE_MISMATCH app_user "$(AWS_SECRET_ACCESS_KEY=not-the-secret cli_token app_user "$P")"
+  reject_pg "unknown access key" UNKNOWN_ACCESS_KEY app_user "$(AWS_ACCESS_KEY_ID=AKIAUNKNOWN000000000 cli_token app_user "$P")"
+  reject_pg "token for another user" USER_MISMATCH "o'brien" "$(cli_token app_user "$P")"
+  reject_pg "token for another host" HOST_MISMATCH app_user \
+    "$("$CLI" generate-db-auth-token --hostname other.example.com --region "$E2E_REGION" --port "$P" --username app_user)"
+  reject_pg "token for another port" PORT_MISMATCH app_user "$(cli_token app_user 5432)"
+  reject_pg "token for another region" REGION_MISMATCH app_user "$(TOKEN_REGION=eu-west-1 cli_token app_user "$P")"
+  reject_pg "plain password, not a token" TOKEN_MALFORMED app_user "hunter2"
+  reject_pg "endpoint token on the localhost database" HOST_MISMATCH app_user \
+    "$("$CLI" generate-db-auth-token --hostname "$E2E_ENDPOINT" --port "$P" --username app_user)"
+  login "psql without TLS is refused before any token check" pg "no encryption" NONE \
+    -- env "${PG_ENV[@]}" PGUSER=app_user PGSSLMODE=disable PGPASSWORD="$(cli_token app_user "$P")" "${PSQL[@]}"
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+fi
+
+echo "=== MariaDB $(mariadbd --version | sed -n 's/.*Ver \([^ ]*\).*/\1/p') on 127.0.0.1:$E2E_MYSQL_PORT"
+if need cli "mariadb CLI"; then
+  for user in "${E2E_USERS[@]}"; do
+    login "mariadb CLI (mysql_clear_password, verified TLS), CLI token, user $user" mysql "$user@%" OK \
+      -- env MYSQL_PWD="$(env "${LONG_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_MYSQL_PORT" --username "$user")" \
+         "${MARIADB[@]}" -u "$user"
+    login "mariadb CLI, CLI token with session token, user $user" mysql "$user@%" OK \
+      -- env MYSQL_PWD="$(env "${TEMP_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_MYSQL_PORT" --username "$user")" \
+         "${MARIADB[@]}" -u "$user"
+  done
+fi
+if need python "PyMySQL"; then
+  login "PyMySQL, Python token, user app_user" mysql "app_user@%" OK \
+    -- env "${LONG_CREDS[@]}" "$PY" "$E2E_DIR/clients/py_client.py" pymysql app_user
+  login "PyMySQL, Python token with session token, user app+user@x" mysql "app+user@x@%" OK \
+    -- env "${TEMP_CREDS[@]}" "$PY" "$E2E_DIR/clients/py_client.py" pymysql 'app+user@x'
+  login "PyMySQL, Python token, user o'brien" mysql "o'brien@%" OK \
+    -- env "${LONG_CREDS[@]}" "$PY" "$E2E_DIR/clients/py_client.py" pymysql "o'brien"
+fi
+if need node "node mysql2"; then
+  login "node mysql2 (mysql_clear_password plugin), Node token, user app_user" mysql "app_user@%" OK \
+    -- env "${LONG_CREDS[@]}" node "$E2E_DIR/clients/node_client.mjs" mysql2 app_user
+  login "node mysql2, Node token with session token, user app+user@x" mysql "app+user@x@%" OK \
+    -- env "${TEMP_CREDS[@]}" node "$E2E_DIR/clients/node_client.mjs" mysql2 'app+user@x'
+  login "node mysql2, Node token, user o'brien" mysql "o'brien@%" OK \
+    -- env "${LONG_CREDS[@]}" node "$E2E_DIR/clients/node_client.mjs" mysql2 "o'brien"
+fi
+if need cli "MariaDB rejections"; then
+  P="$E2E_MYSQL_PORT"
+  reject_my() { # name result user token
+    login "mariadb rejects: $1" mysql "$MY_DENIED" "$2" -- env MYSQL_PWD="$4" "${MARIADB[@]}" -u "$3"
+  }
+  export "${LONG_CREDS[@]}"
+  reject_my "expired token (signed 1000 s ago)" TOKEN_EXPIRED app_user "$(cli_token app_user "$P" --signing-time $(( $(date +%s) - 1000 )))"
+  reject_my "wrong secret" SIGNATURE_MISMATCH app_user "$(AWS_SECRET_ACCESS_KEY=not-the-secret cli_token app_user "$P")"
+  reject_my "token for another user" USER_MISMATCH "o'brien" "$(cli_token app_user "$P")"
+  reject_my "token for another host" HOST_MISMATCH app_user \
+    "$("$CLI" generate-db-auth-token --hostname other.example.com --region "$E2E_REGION" --port "$P" --username app_user)"
+  reject_my "token for another port" PORT_MISMATCH app_user "$(cli_token app_user 3306)"
+  reject_my "token for another region" REGION_MISMATCH app_user "$(TOKEN_REGION=eu-west-1 cli_token app_user "$P")"
+  # MariaDB checks REQUIRE SSL / require_secure_transport only after the auth plugin has run, so
+  # the token IS checked (and was sent unencrypted): the login must still be refused, and the
+  # verifier's OK line proves the refusal is the TLS requirement, not the token.
+  login "mariadb without TLS is refused even with a valid token" mysql "$MY_DENIED" OK_THEN_REFUSED \
+    -- env MYSQL_PWD="$(cli_token app_user "$P")" mariadb --no-defaults -h 127.0.0.1 -P "$P" --skip-ssl -u app_user -N -s -e 'select 1'
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+fi
+
+# ---------------------------------------------------------------------------------------------
+echo "=== verifier logs"
+check_logs() {
+  local log="$1" name="$2"
+  if grep -qF -e "$E2E_SECRET_ACCESS_KEY" -e "$E2E_TEMP_SECRET_ACCESS_KEY" -e "${SESSION_TOKEN:0:40}" -e "X-Amz-Signature=" "$log"; then
+    fail "$name verifier log holds no token, signature or secret" "found one in $log"
+  else pass "$name verifier log holds no token, signature or secret"; fi
+  local longest; longest=$(sed -n 's/.* \([0-9][0-9]*\) bytes, with session token.*/\1/p' "$log" | sort -n | tail -1)
+  if [ "${longest:-0}" -gt 1200 ]; then pass "$name: tokens with a session token arrive whole (longest $longest bytes)"
+  else fail "$name: tokens with a session token arrive whole" "longest accepted token with a session token: ${longest:-none}"; fi
+}
+check_logs "$E2E_PG_LOG" PostgreSQL
+check_logs "$E2E_MYSQL_LOG" MariaDB
+cp "$E2E_PG_LOG" "$OUT/verifier-postgresql.log"
+cp "$E2E_MYSQL_LOG" "$OUT/verifier-mariadb.log"
+
+echo "e2e: setup PostgreSQL ${SETUP_SECS_postgres:-?} s, MariaDB ${SETUP_SECS_mariadb:-?} s; whole run $(e2e_secs_since "$T0") s (outputs in $OUT)"
+[ "$FAILED" = 0 ] || printf 'e2e: failed: %s\n' "${FAILURES[@]}"
+echo "e2e: $PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Starts a local MariaDB that logs users in like Aurora MySQL's AWSAuthenticationPlugin: the
+# client sends the IAM token with mysql_clear_password (auth_pam, pam_use_cleartext_plugin=ON),
+# pam_auroraiam.so checks it; TLS is required. Root, loopback only, no systemd, all state
+# under $AURORAIAM_E2E_STATE.
+#
+#   AURORAIAM_E2E_STATE=/tmp/aurora bash e2e/setup-mariadb.sh    # then: source /tmp/aurora/env
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_require_root
+e2e_state_dir
+start=$(e2e_ms)
+
+e2e_apt_install mariadb-server mariadb-client openssl
+e2e_port_free "$E2E_MYSQL_PORT" || e2e_die "port $E2E_MYSQL_PORT is taken (set E2E_MYSQL_PORT)"
+MY="$AURORAIAM_E2E_STATE/mysql"
+[ -e "$MY/data/mysql" ] && e2e_die "$MY/data exists: run e2e/teardown.sh first"
+mkdir -p "$MY/data" "$MY/run"
+e2e_make_tls
+e2e_pam_module
+install -o mysql -g mysql -m 0600 "$AURORAIAM_E2E_STATE/tls/server.key" "$MY/server.key"
+cp "$AURORAIAM_E2E_STATE/tls/server.pem" "$MY/server.pem"
+# auth_pam runs PAM in its setuid-root helper (auth_pam_tool): key file and log belong to root.
+e2e_write_keys "$MY/keys.conf" root
+install -m 0600 /dev/null "$MY/verifier.log"
+chown mysql:mysql "$MY" "$MY/data" "$MY/run"
+e2e_pam_service auroraiam-mysql "$E2E_HOST" "$E2E_MYSQL_PORT" "$E2E_REGION" "$MY/keys.conf" "$MY/verifier.log"
+
+mariadb-install-db --no-defaults --user=mysql --datadir="$MY/data" --auth-root-authentication-method=socket \
+  --skip-test-db --skip-name-resolve >"$MY/install-db.log" 2>&1 \
+  || { tail -20 "$MY/install-db.log" >&2; e2e_die "mariadb-install-db failed"; }
+SOCK="$MY/run/mysqld.sock"
+setsid mariadbd --no-defaults --user=mysql --datadir="$MY/data" --socket="$SOCK" --port="$E2E_MYSQL_PORT" \
+  --bind-address=127.0.0.1 --skip-name-resolve --pid-file="$MY/mariadbd.pid" --log-error="$MY/server.log" \
+  --plugin-load-add=auth_pam.so --pam-use-cleartext-plugin=ON \
+  --ssl-ca="$AURORAIAM_E2E_STATE/tls/ca.pem" --ssl-cert="$MY/server.pem" --ssl-key="$MY/server.key" \
+  --require-secure-transport=ON --skip-log-bin --innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
+  </dev/null >/dev/null 2>&1 &
+e2e_wait_for "mariadb-admin --no-defaults --socket='$SOCK' ping" 30 \
+  || { tail -20 "$MY/server.log" >&2; e2e_die "MariaDB did not start"; }
+
+sql_string() { local s="${1//\\/\\\\}"; printf "'%s'" "${s//\'/\'\'}"; }
+{
+  for user in "${E2E_USERS[@]}"; do
+    echo "CREATE USER $(sql_string "$user")@'%' IDENTIFIED VIA pam USING 'auroraiam-mysql' REQUIRE SSL;"
+  done
+} | mariadb --no-defaults --socket="$SOCK" -u root
+
+e2e_common_env
+{
+  e2e_env_add E2E_MYSQL_PORT "$E2E_MYSQL_PORT"
+  e2e_env_add E2E_MYSQL_LOG "$MY/verifier.log"
+  e2e_env_add E2E_MYSQL_SOCKET "$SOCK"
+}
+e2e_log "MariaDB on 127.0.0.1:$E2E_MYSQL_PORT (TLS required, IAM tokens via mysql_clear_password + pam_auroraiam) ready in $(e2e_secs_since "$start") s"
