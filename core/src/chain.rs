@@ -7,7 +7,7 @@
 //! the environment variables are skipped, as the AWS CLI and botocore do.
 
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use aws_config::ecs::EcsCredentialsProvider;
@@ -18,7 +18,6 @@ use aws_config::provider_config::ProviderConfig;
 use aws_config::web_identity_token::WebIdentityTokenCredentialsProvider;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::credentials::{validate_credentials, Credentials};
 use crate::error::{Error, ErrorCode, Result};
@@ -132,33 +131,69 @@ impl DefaultChainSource {
             .await
     }
 
-    async fn resolve(&self) -> Result<Credentials> {
-        let mut tried = Vec::new();
+    async fn resolve(&self, progress: &Mutex<Progress>) -> Result<Credentials> {
         for (name, provider) in self.providers().await {
-            match provider.provide_credentials().await {
+            progress.lock().unwrap_or_else(|p| p.into_inner()).current = Some(name);
+            let outcome = provider.provide_credentials().await;
+            let mut p = progress.lock().unwrap_or_else(|p| p.into_inner());
+            p.current = None;
+            match outcome {
                 Ok(credentials) => {
-                    validate_credentials(&credentials).map_err(|e| {
-                        Error::new(e.code(), format!("credentials from the {name} source are invalid: {}", e.message()))
-                    })?;
+                    // Invalid credentials from a source are that source's failure, not bad input
+                    // from the caller (INVALID_CREDENTIALS).
+                    if let Err(e) = validate_credentials(&credentials) {
+                        p.tried.push(format!("{name}: FAILED: returned invalid credentials: {}", e.message()));
+                        return Err(Error::new(
+                            ErrorCode::CredentialsProviderFailed,
+                            format!(
+                                "the {name} credential source returned invalid credentials; sources tried: {}",
+                                p.tried.join("; ")
+                            ),
+                        ));
+                    }
                     return Ok(credentials);
                 }
                 Err(e @ CredentialsError::CredentialsNotLoaded(_)) => {
-                    tried.push(format!("{name}: {}", one_line(&DisplayErrorContext(&e).to_string())));
+                    p.tried.push(format!("{name}: {}", describe(&e)));
                 }
                 Err(e) => {
-                    tried.push(format!("{name}: FAILED: {}", one_line(&DisplayErrorContext(&e).to_string())));
+                    p.tried.push(format!("{name}: FAILED: {}", describe(&e)));
                     return Err(Error::new(
                         ErrorCode::CredentialsProviderFailed,
-                        format!("the {name} credential source failed; sources tried: {}", tried.join("; ")),
+                        format!("the {name} credential source failed; sources tried: {}", p.tried.join("; ")),
                     ));
                 }
             }
         }
+        let p = progress.lock().unwrap_or_else(|p| p.into_inner());
         Err(Error::new(
             ErrorCode::CredentialsNotFound,
-            format!("no AWS credentials found; sources tried: {}", tried.join("; ")),
+            format!("no AWS credentials found; sources tried: {}", p.tried.join("; ")),
         ))
     }
+}
+
+/// How far one resolution got: read when the chain timeout cuts it short.
+#[derive(Default)]
+struct Progress {
+    tried: Vec<String>,
+    current: Option<&'static str>,
+}
+
+/// An error and its sources, one line (without the `Debug` dump `DisplayErrorContext` appends,
+/// which doubled every reason and pushed the cause past the length limit).
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let next = e.to_string();
+        if !text.ends_with(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = e.source();
+    }
+    one_line(&text)
 }
 
 fn one_line(text: &str) -> String {
@@ -173,13 +208,29 @@ fn one_line(text: &str) -> String {
 impl CredentialsSource for DefaultChainSource {
     fn fetch(&self) -> Result<Credentials> {
         let timeout = self.timeout;
+        let progress = Mutex::new(Progress::default());
         block_on(async {
-            match tokio::time::timeout(timeout, self.resolve()).await {
+            match tokio::time::timeout(timeout, self.resolve(&progress)).await {
                 Ok(result) => result,
-                Err(_) => Err(Error::new(
-                    ErrorCode::CredentialsProviderFailed,
-                    format!("resolving credentials through the default chain took longer than {} s", timeout.as_secs_f32()),
-                )),
+                Err(_) => {
+                    let mut p = progress.lock().unwrap_or_else(|p| p.into_inner());
+                    let secs = timeout.as_secs_f32();
+                    let message = match p.current {
+                        Some(name) => {
+                            p.tried.push(format!("{name}: FAILED: no answer within {secs} s"));
+                            format!(
+                                "resolving credentials through the default chain took longer than {secs} s: \
+                                 the {name} credential source did not answer; sources tried: {}",
+                                p.tried.join("; ")
+                            )
+                        }
+                        None => format!(
+                            "resolving credentials through the default chain took longer than {secs} s \
+                             while setting it up (region lookup)"
+                        ),
+                    };
+                    Err(Error::new(ErrorCode::CredentialsProviderFailed, message))
+                }
             }
         })?
     }
@@ -210,10 +261,10 @@ impl<P: ProvideCredentials> CredentialsSource for ProvideCredentialsSource<P> {
         let credentials = match fetched {
             Ok(Ok(c)) => c,
             Ok(Err(e @ CredentialsError::CredentialsNotLoaded(_))) => {
-                return Err(Error::new(ErrorCode::CredentialsNotFound, one_line(&DisplayErrorContext(&e).to_string())))
+                return Err(Error::new(ErrorCode::CredentialsNotFound, describe(&e)))
             }
             Ok(Err(e)) => {
-                return Err(Error::new(ErrorCode::CredentialsProviderFailed, one_line(&DisplayErrorContext(&e).to_string())))
+                return Err(Error::new(ErrorCode::CredentialsProviderFailed, describe(&e)))
             }
             Err(_) => {
                 return Err(Error::new(
