@@ -40,3 +40,4 @@ install: install-c
 
 TEST_TARGETS += test-c
 DEMO_TARGETS += demo-c
+BENCH_TARGETS += bench-c

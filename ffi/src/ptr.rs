@@ -127,26 +127,35 @@ pub(crate) unsafe fn free_raw<T>(ptr: *mut T) {
     }
 }
 
-/// Bytes of the length prefix in front of every token buffer.
-const TOKEN_PREFIX: usize = std::mem::size_of::<usize>();
+/// Bytes of the length prefix in front of every token buffer (one word).
+const TOKEN_PREFIX: usize = std::mem::size_of::<u64>();
+
+/// Words of a token buffer holding `len` token bytes: prefix, bytes, NUL, rounded up.
+fn token_words(len: usize) -> usize {
+    (TOKEN_PREFIX + len + 1).div_ceil(TOKEN_PREFIX)
+}
 
 /// Copies a token into a new NUL-terminated buffer owned by the C caller.
 ///
-/// The buffer is `[length][token bytes][NUL]`; the caller gets a pointer to the token bytes.
-/// The hidden length lets [`token_free`] zeroize the whole buffer even if the caller wrote
-/// into it, and free it with the exact layout it was allocated with.
+/// The buffer is whole 64-bit words: `[length][token bytes][NUL][zero padding]`; the caller
+/// gets a pointer to the token bytes. The hidden length lets [`token_free`] free it with the
+/// layout it was allocated with and wipe all of it, word by word, even if the caller wrote
+/// into it.
 pub(crate) fn token_into_raw(token: &str) -> *mut c_char {
     let len = token.len();
-    let mut buf = Vec::with_capacity(TOKEN_PREFIX + len + 1);
-    buf.extend_from_slice(&len.to_ne_bytes());
-    buf.extend_from_slice(token.as_bytes());
-    buf.push(0);
-    let raw = Box::into_raw(buf.into_boxed_slice()).cast::<u8>();
-    // SAFETY: the allocation is TOKEN_PREFIX + len + 1 bytes long.
-    unsafe { raw.add(TOKEN_PREFIX) }.cast::<c_char>()
+    let mut words = vec![0u64; token_words(len)].into_boxed_slice();
+    words[0] = len as u64;
+    let raw = Box::into_raw(words).cast::<u64>();
+    // SAFETY: the allocation holds TOKEN_PREFIX + len + 1 bytes or more, all initialised (zero);
+    // the copy stays inside it and leaves the byte after the token zero (the NUL).
+    unsafe {
+        let bytes = raw.cast::<u8>().add(TOKEN_PREFIX);
+        std::ptr::copy_nonoverlapping(token.as_ptr(), bytes, len);
+        bytes.cast::<c_char>()
+    }
 }
 
-/// Zeroizes and frees a buffer from [`token_into_raw`]; NULL is a no-op.
+/// Wipes and frees a buffer from [`token_into_raw`]; NULL is a no-op.
 ///
 /// # Safety
 /// `token` is NULL or came from [`token_into_raw`] and is not used afterwards.
@@ -154,15 +163,13 @@ pub(crate) unsafe fn token_free(token: *mut c_char) {
     if token.is_null() {
         return;
     }
-    // SAFETY: per this function's contract, TOKEN_PREFIX bytes before `token` hold the length
-    // and the allocation spans TOKEN_PREFIX + len + 1 bytes from there.
+    // SAFETY: per this function's contract `token` is TOKEN_PREFIX bytes past the start of a
+    // word-aligned Box<[u64]> whose first word is the token length.
     unsafe {
-        let start = token.cast::<u8>().sub(TOKEN_PREFIX);
-        let mut len_bytes = [0u8; TOKEN_PREFIX];
-        std::ptr::copy_nonoverlapping(start, len_bytes.as_mut_ptr(), TOKEN_PREFIX);
-        let total = TOKEN_PREFIX + usize::from_ne_bytes(len_bytes) + 1;
-        let mut buf = Box::from_raw(std::ptr::slice_from_raw_parts_mut(start, total));
-        buf.zeroize();
+        let start = token.cast::<u8>().sub(TOKEN_PREFIX).cast::<u64>();
+        let len = start.read() as usize;
+        let mut words = Box::from_raw(std::ptr::slice_from_raw_parts_mut(start, token_words(len)));
+        words.zeroize();
     }
 }
 

@@ -2,7 +2,9 @@
  * Per-token time through the C API (a shared auroraiam_signer, token allocated and freed each
  * time), for the same inputs as the Rust core benchmark (core/benches/token.rs): an RDS token,
  * an RDS token with an ~800-character session token, a DSQL token. `make bench-c` runs both
- * and prints the ratio. Prints "c/<name>: <median> ns/token" lines.
+ * and prints the ratio. Prints "c/<name>: <median> ns/token" lines (thread CPU time, median of
+ * samples); the optional argument is the length of one sample in seconds (default 0.2).
+ * `bench --count N [workload]` signs N tokens and exits (instruction counts under callgrind).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -35,9 +37,11 @@ static void session_token(char out[801]) {
     out[n] = '\0';
 }
 
+/* CPU time of the calling thread: time spent descheduled (other processes on a shared
+ * machine) does not count; ffi/examples/bench_baseline.rs measures the same way. */
 static double now(void) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -101,6 +105,25 @@ static double measure(const char *name, const auroraiam_signer *signer, workload
 }
 
 int main(int argc, char **argv) {
+    if (argc > 2 && strcmp(argv[1], "--count") == 0) {
+        /* `--count N [rds|rds_session_token_800|dsql]`: sign N tokens and exit (callgrind). */
+        long n = atol(argv[2]);
+        const char *which = argc > 3 ? argv[3] : "rds";
+        char session[801];
+        session_token(session);
+        host_len = strlen(HOST);
+        user_len = strlen("app_user");
+        bool with_session = strcmp(which, "rds_session_token_800") == 0;
+        auroraiam_signer *signer = NULL;
+        if (auroraiam_signer_new(with_session ? "ASIAIOSFODNN7EXAMPLE" : AKID, SECRET, with_session ? session : NULL,
+                                 &signer) != AURORAIAM_RESULT_OK) {
+            return 1;
+        }
+        bench_signer = signer;
+        for (long i = 0; i < n; i++) one(strcmp(which, "dsql") == 0 ? DSQL : RDS);
+        auroraiam_signer_free(signer);
+        return 0;
+    }
     double sample_seconds = argc > 1 ? atof(argv[1]) : 0.2;
     char token[801];
     session_token(token);
