@@ -2,6 +2,7 @@
 #   make test-python    build the wheel, install it in a fresh venv, run pytest (vectors, API, stubtest, threads)
 #   make demo-python    print the token for the demo inputs (scripts/demo.env)
 #   make bench-python   time auroraiam against boto3 in the same run (not a test)
+#   make bench-python PY_ABI3_LEVEL=abi3-py310   the same with a cp310-abi3 wheel
 # Everything generated lives under target/python/ (ignored by git).
 
 PYTHON ?= python3
@@ -12,6 +13,9 @@ PY_TEST_VENV := $(PY_OUT)/test-venv
 PY_DEMO_VENV := $(PY_OUT)/demo-venv
 PY_BENCH_VENV := $(PY_OUT)/bench-venv
 PY_PIP_QUIET := --quiet --disable-pip-version-check
+# Empty: the default cp39-abi3 wheel. abi3-py310: a cp310-abi3 wheel (faster calls, CPython >= 3.10).
+PY_ABI3_LEVEL ?=
+PY_BUILD_ARGS := $(if $(PY_ABI3_LEVEL),--config-settings=build-args="--no-default-features --features $(PY_ABI3_LEVEL)")
 # Other CPythons the same abi3 wheel is also tested on, when the machine has them (pyenv).
 PY_ABI3_PYTHONS ?= $(wildcard $(HOME)/.pyenv/versions/3.9.*/bin/python3 $(HOME)/.pyenv/versions/3.13.*/bin/python3)
 PY_ABI3_TESTS := test_vectors.py test_bad_inputs.py test_signing_time.py test_credentials.py test_errors.py test_threads.py
@@ -22,7 +26,7 @@ PY_ABI3_TESTS := test_vectors.py test_bad_inputs.py test_signing_time.py test_cr
 # in pyproject.toml, fetched from PyPI into an isolated build environment.
 python-wheel:
 	@rm -rf $(PY_WHEELS)
-	@$(PYTHON) -m pip wheel $(PY_PIP_QUIET) --no-deps --wheel-dir $(PY_WHEELS) ./$(PY_DIR) >&2
+	@$(PYTHON) -m pip wheel $(PY_PIP_QUIET) --no-deps --wheel-dir $(PY_WHEELS) $(PY_BUILD_ARGS) ./$(PY_DIR) >&2
 	@ls $(PY_WHEELS)/auroraiam-*.whl >&2
 
 test-python: python-wheel

@@ -2,10 +2,12 @@
 //! [`Signer`] (which validates the credentials and caches derived signing keys).
 
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use auroraiam::{credentials_from_env, credentials_from_parts, Credentials, Error, ErrorCode, Signer, SigningTime};
 use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyDict, PyMapping, PyString};
 
 use crate::args::{instant, optional_text, text, to_datetime};
@@ -123,7 +125,30 @@ pub(crate) fn signer_for(py: Python<'_>, credentials: Option<&Bound<'_, PyAny>>)
              aws_secret_access_key, or None",
         ));
     };
-    reuse_or_new(parsed).or_raise(py)
+    signer_from_parts(&parsed).or_raise(py)
+}
+
+/// Credentials as read from a mapping or a botocore object, before validation.
+struct Parts {
+    key: PyBackedStr,
+    secret: PyBackedStr,
+    token: Option<PyBackedStr>,
+    expiry: Option<SystemTime>,
+}
+
+/// The remembered signer if `parts` are exactly its credentials, else one built (and validated)
+/// by the core from them.
+fn signer_from_parts(parts: &Parts) -> Result<Arc<Signer>, Error> {
+    let same = |known: &Credentials| {
+        known.access_key_id() == &*parts.key
+            && known.secret_access_key() == &*parts.secret
+            && known.session_token() == parts.token.as_deref()
+            && known.expiry() == parts.expiry
+    };
+    if let Some(signer) = remembered(same) {
+        return Ok(signer);
+    }
+    remember(credentials_from_parts(&parts.key, &parts.secret, parts.token.as_deref(), parts.expiry)?)
 }
 
 /// Mapping keys, boto3's first, then STS's (`sts.assume_role(...)["Credentials"]`).
@@ -135,7 +160,7 @@ const EXPIRATION: &str = "Expiration";
 fn from_mapping<'py>(
     py: Python<'py>,
     get: impl Fn(&str) -> PyResult<Option<Bound<'py, PyAny>>>,
-) -> PyResult<Credentials> {
+) -> PyResult<Parts> {
     let find = |keys: [&str; 2]| -> PyResult<Option<(&'static str, Bound<'py, PyAny>)>> {
         for key in keys {
             if let Some(v) = get(key)? {
@@ -164,7 +189,7 @@ fn from_mapping<'py>(
         Some(e) if !e.is_none() => Some(instant(&e, "credentials['Expiration']")?.to_system_time()),
         _ => None,
     };
-    credentials_from_parts(&key, &secret, token.as_deref(), expiry).or_raise(py)
+    Ok(Parts { key, secret, token, expiry })
 }
 
 /// The field name shown in messages for a mapping key.
@@ -180,7 +205,7 @@ fn label(key: &str) -> &'static str {
 }
 
 /// botocore's `ReadOnlyCredentials` / `Credentials`: `access_key`, `secret_key`, `token`.
-fn from_botocore(value: &Bound<'_, PyAny>) -> PyResult<Credentials> {
+fn from_botocore(value: &Bound<'_, PyAny>) -> PyResult<Parts> {
     let py = value.py();
     let key = value.getattr(intern!(py, "access_key"))?;
     let secret = value.getattr(intern!(py, "secret_key"))?;
@@ -188,26 +213,34 @@ fn from_botocore(value: &Bound<'_, PyAny>) -> PyResult<Credentials> {
     let key = text(&key, "credentials.access_key")?;
     let secret = text(&secret, "credentials.secret_key")?;
     let token = optional_text(token.as_ref(), "credentials.token")?;
-    credentials_from_parts(&key, &secret, token.as_deref(), None).or_raise(py)
+    Ok(Parts { key, secret, token, expiry: None })
 }
 
 /// The signer last built from env / mapping / botocore credentials, so that repeated calls with
 /// the same credentials reuse its derived signing keys, as an `auroraiam.Credentials` does.
 static LAST_SIGNER: Mutex<Option<Arc<Signer>>> = Mutex::new(None);
 
+fn remembered(same: impl Fn(&Credentials) -> bool) -> Option<Arc<Signer>> {
+    let last = LAST_SIGNER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    last.as_ref().filter(|signer| same(signer.credentials())).cloned()
+}
+
+fn remember(credentials: Credentials) -> Result<Arc<Signer>, Error> {
+    let signer = Arc::new(Signer::new(credentials)?);
+    *LAST_SIGNER.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(signer.clone());
+    Ok(signer)
+}
+
+/// The remembered signer if it holds these credentials, else a new one (remembered).
 fn reuse_or_new(credentials: Credentials) -> Result<Arc<Signer>, Error> {
-    let mut last = LAST_SIGNER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(signer) = last.as_ref() {
-        let known = signer.credentials();
-        if known.access_key_id() == credentials.access_key_id()
+    let same = |known: &Credentials| {
+        known.access_key_id() == credentials.access_key_id()
             && known.secret_access_key() == credentials.secret_access_key()
             && known.session_token() == credentials.session_token()
             && known.expiry() == credentials.expiry()
-        {
-            return Ok(signer.clone());
-        }
+    };
+    match remembered(same) {
+        Some(signer) => Ok(signer),
+        None => remember(credentials),
     }
-    let signer = Arc::new(Signer::new(credentials)?);
-    *last = Some(signer.clone());
-    Ok(signer)
 }
