@@ -9,12 +9,16 @@ cd "$(dirname "$0")/.."
 CBINDGEN_VERSION=0.29.4
 CARGO=${CARGO:-cargo}
 
+cargo_bin=${CARGO_HOME:-$HOME/.cargo}/bin/cbindgen
+have_version() { [ -x "$1" ] && [ "$("$1" --version 2>/dev/null)" = "cbindgen $CBINDGEN_VERSION" ]; }
 cbindgen_bin=$(command -v cbindgen || true)
-if [ -z "$cbindgen_bin" ] && [ -x "$HOME/.cargo/bin/cbindgen" ]; then cbindgen_bin=$HOME/.cargo/bin/cbindgen; fi
-if [ -z "$cbindgen_bin" ] || [ "$("$cbindgen_bin" --version)" != "cbindgen $CBINDGEN_VERSION" ]; then
-  echo "gen-header: installing cbindgen $CBINDGEN_VERSION" >&2
-  "$CARGO" install cbindgen --locked --version "$CBINDGEN_VERSION" >&2
-  cbindgen_bin=$(command -v cbindgen || echo "$HOME/.cargo/bin/cbindgen")
+if ! have_version "$cbindgen_bin"; then
+  cbindgen_bin=$cargo_bin
+  if ! have_version "$cbindgen_bin"; then
+    echo "gen-header: installing cbindgen $CBINDGEN_VERSION (cargo install --locked)" >&2
+    "$CARGO" install cbindgen --locked --version "$CBINDGEN_VERSION" >&2
+    have_version "$cbindgen_bin" || { echo "gen-header: cbindgen $CBINDGEN_VERSION not found after install" >&2; exit 1; }
+  fi
 fi
 
 version=$("$CARGO" pkgid -p auroraiam-ffi | sed 's/.*[@#]//')

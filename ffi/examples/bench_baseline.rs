@@ -82,8 +82,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let plain = Signer::new(credentials_from_parts(AKID, SECRET, None, None).unwrap()).unwrap();
     let token = session_token();
-    let with_session =
-        Signer::new(credentials_from_parts("ASIAIOSFODNN7EXAMPLE", SECRET, Some(&token), None).unwrap()).unwrap();
+    let with_session = Signer::new(
+        credentials_from_parts("ASIAIOSFODNN7EXAMPLE", SECRET, Some(&token), None).unwrap(),
+    )
+    .unwrap();
     let rds = |signer: &Signer| {
         let request = TokenRequest::rds(black_box(HOST), black_box(5432i64), black_box("app_user"))
             .maybe_region(black_box(None))
@@ -115,7 +117,9 @@ fn main() {
     }
     let sample_seconds: f64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(0.2);
     measure("rds", sample_seconds, || rds(&plain));
-    measure("rds_session_token_800", sample_seconds, || rds(&with_session));
+    measure("rds_session_token_800", sample_seconds, || {
+        rds(&with_session)
+    });
     measure("dsql", sample_seconds, || dsql(&plain));
     let prebuilt = TokenRequest::rds(HOST, 5432, "app_user").build().unwrap();
     let at = SigningTime::from_unix_seconds(AT).unwrap();
