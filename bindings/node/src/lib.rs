@@ -104,7 +104,7 @@ fn identity_of(js: Js, credentials: sys::napi_value) -> Result<Option<IdentityVa
 ///
 /// @throws {Error} with `code` set to an auroraiam error code (`INVALID_PORT`, ...) for bad values
 /// @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
-#[napi(ts_args_type = "options: AuthTokenOptions", ts_return_type = "string")]
+#[napi(catch_unwind, ts_args_type = "options: AuthTokenOptions", ts_return_type = "string")]
 pub fn generate_auth_token(env: Env, options: JsAny) -> napi::Result<JsAny> {
     let js = Js::new(&env);
     thrown(js, one_shot(js, |js| {
@@ -129,7 +129,7 @@ pub fn generate_auth_token(env: Env, options: JsAny) -> napi::Result<JsAny> {
 ///
 /// @throws {Error} with `code` set to an auroraiam error code for bad values
 /// @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
-#[napi(ts_args_type = "options: DsqlTokenOptions", ts_return_type = "string")]
+#[napi(catch_unwind, ts_args_type = "options: DsqlTokenOptions", ts_return_type = "string")]
 pub fn generate_dsql_token(env: Env, options: JsAny) -> napi::Result<JsAny> {
     let js = Js::new(&env);
     thrown(js, one_shot(js, |js| {
@@ -279,14 +279,14 @@ pub struct Signer {
 #[napi]
 impl Signer {
     /// Validates the options (throws like {@link generateAuthToken}).
-    #[napi(constructor, ts_args_type = "options: SignerOptions")]
+    #[napi(constructor, catch_unwind, ts_args_type = "options: SignerOptions")]
     pub fn new(env: Env, options: JsAny) -> napi::Result<Self> {
         construct(&env, options, TokenKind::Rds).map(|state| Signer { state })
     }
 
     /// A new token, signed now. Rejects with the errors {@link generateAuthToken} throws, or
     /// with whatever the credential provider rejected with.
-    #[napi(ts_return_type = "Promise<string>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
     pub fn get_auth_token(&self, env: Env) -> napi::Result<JsAny> {
         start(&env, &self.state, TokenKind::Rds)
     }
@@ -302,19 +302,19 @@ pub struct DsqlSigner {
 #[napi]
 impl DsqlSigner {
     /// Validates the options (throws like {@link generateDsqlToken}).
-    #[napi(constructor, ts_args_type = "options: DsqlSignerOptions")]
+    #[napi(constructor, catch_unwind, ts_args_type = "options: DsqlSignerOptions")]
     pub fn new(env: Env, options: JsAny) -> napi::Result<Self> {
         construct(&env, options, TokenKind::Dsql).map(|state| DsqlSigner { state })
     }
 
     /// A new `DbConnect` token (for a custom database role), signed now.
-    #[napi(ts_return_type = "Promise<string>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
     pub fn get_db_connect_auth_token(&self, env: Env) -> napi::Result<JsAny> {
         start(&env, &self.state, TokenKind::Dsql)
     }
 
     /// A new `DbConnectAdmin` token (for the `admin` role), signed now.
-    #[napi(ts_return_type = "Promise<string>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
     pub fn get_db_connect_admin_auth_token(&self, env: Env) -> napi::Result<JsAny> {
         start(&env, &self.state, TokenKind::DsqlAdmin)
     }
