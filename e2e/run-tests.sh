@@ -47,7 +47,9 @@ build cli cargo build --release -q -p auroraiam-cli
 build c bash -c "make -s c-lib && gcc -std=c11 -Wall -Wextra -Werror -O2 -Iinclude -I\$(pg_config --includedir) \
   -o '$WORK/libpq_connect' examples/c/libpq_connect.c -Ltarget/auroraiam-c/lib -lauroraiam -lpq \
   -Wl,-rpath,'$REPO_ROOT/target/auroraiam-c/lib'"
-build python bash -c "make -s python-wheel && { [ -x '$WORK/venv/bin/python' ] || python3 -m venv '$WORK/venv'; } \
+build pam make -s pam-module
+# (make python-wheel is retried once: a concurrent cargo build can move maturin's artifact away.)
+build python bash -c "{ make -s python-wheel || make -s python-wheel; } && { [ -x '$WORK/venv/bin/python' ] || python3 -m venv '$WORK/venv'; } \
   && '$WORK/venv/bin/pip' install -q --disable-pip-version-check 'psycopg[binary]>=3.1' 'asyncpg>=0.29' \
      'sqlalchemy>=2' 'pymysql>=1.1' \
   && '$WORK/venv/bin/pip' install -q --disable-pip-version-check --no-deps --force-reinstall \$(ls -t target/python/wheels/auroraiam-*.whl | head -1)"
