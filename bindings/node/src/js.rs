@@ -63,6 +63,7 @@ const KEY_NAMES: [&CStr; 15] = [
 
 /// Index of a cached property name.
 #[derive(Clone, Copy)]
+#[allow(clippy::enum_variant_names)] // the AWS SDK's field names
 #[repr(usize)]
 pub enum Key {
     Hostname,
