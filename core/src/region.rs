@@ -11,23 +11,50 @@ pub fn is_region_shaped(region: &str) -> bool {
     if region.len() > MAX_REGION_LEN {
         return false;
     }
-    let mut parts = region.split('-');
-    let first = match parts.next() {
-        Some(p) => p,
-        None => return false,
-    };
-    if first.len() < 2 || !first.bytes().all(|b| b.is_ascii_lowercase()) {
+    let parts = region.split('-');
+    let count = parts.clone().count();
+    if count < 3 {
         return false;
     }
-    let rest: Vec<&str> = parts.collect();
-    let (last, middle) = match rest.split_last() {
-        Some(x) => x,
-        None => return false,
-    };
-    !middle.is_empty()
-        && middle.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && (1..=2).contains(&last.len())
-        && last.bytes().all(|b| b.is_ascii_digit())
+    parts.enumerate().all(|(i, p)| {
+        let letters = p.bytes().all(|b| b.is_ascii_lowercase());
+        match i {
+            0 => p.len() >= 2 && letters,
+            i if i == count - 1 => (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()),
+            _ => !p.is_empty() && letters,
+        }
+    })
+}
+
+/// The region named by `label` (compared case-insensitively), lower-cased.
+fn region_label(label: &str) -> Option<String> {
+    if label.len() > MAX_REGION_LEN {
+        return None;
+    }
+    let mut buf = [0u8; MAX_REGION_LEN];
+    let lower = &mut buf[..label.len()];
+    lower.copy_from_slice(label.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower = std::str::from_utf8(lower).ok()?;
+    is_region_shaped(lower).then(|| lower.to_string())
+}
+
+/// Splits `hostname` into at most 128 labels without allocating.
+fn labels(hostname: &str) -> ([&str; 128], usize) {
+    let mut out = [""; 128];
+    let mut n = 0;
+    for label in hostname.split('.') {
+        if n == out.len() {
+            return (out, 0);
+        }
+        out[n] = label;
+        n += 1;
+    }
+    (out, n)
+}
+
+fn tail_is(tail: &[&str], expected: &[&str]) -> bool {
+    tail.len() == expected.len() && tail.iter().zip(expected).all(|(a, b)| a.eq_ignore_ascii_case(b))
 }
 
 /// Checks an explicitly given region; the error explains the expected shape.
@@ -78,24 +105,20 @@ pub fn infer_region(hostname: &str) -> Option<String> {
 
 /// The region of an RDS / Aurora endpoint name (see [`infer_region`]).
 pub fn infer_rds_region(hostname: &str) -> Option<String> {
-    let lower = hostname.to_ascii_lowercase();
-    let labels: Vec<&str> = lower.split('.').collect();
-    for (i, label) in labels.iter().enumerate() {
-        let before = i.checked_sub(1).map(|j| labels[j]);
-        let after = labels.get(i + 1).copied();
-        let tail = labels.get(i + 2..).unwrap_or(&[]);
-        if *label == "rds" && i >= 2 {
-            // <name>.<hash>.<region>.rds.<partition suffix>
-            if let Some(region) = before.filter(|r| is_region_shaped(r)) {
-                if after.is_some() {
-                    return Some(region.to_string());
-                }
-            }
-            // China: <name>.<hash>.rds.<region>.amazonaws.com.cn
-            if let Some(region) = after.filter(|r| is_region_shaped(r)) {
-                if tail == ["amazonaws", "com", "cn"] {
-                    return Some(region.to_string());
-                }
+    let (all, n) = labels(hostname);
+    let labels = &all[..n];
+    for i in 2..n {
+        if !labels[i].eq_ignore_ascii_case("rds") || i + 1 >= n {
+            continue;
+        }
+        // <name>.<hash>.<region>.rds.<partition suffix>
+        if let Some(region) = region_label(labels[i - 1]) {
+            return Some(region);
+        }
+        // China: <name>.<hash>.rds.<region>.amazonaws.com.cn
+        if tail_is(&labels[i + 2..], &["amazonaws", "com", "cn"]) {
+            if let Some(region) = region_label(labels[i + 1]) {
+                return Some(region);
             }
         }
     }
@@ -104,17 +127,16 @@ pub fn infer_rds_region(hostname: &str) -> Option<String> {
 
 /// The region of a DSQL endpoint name (see [`infer_region`]).
 pub fn infer_dsql_region(hostname: &str) -> Option<String> {
-    let lower = hostname.to_ascii_lowercase();
-    let labels: Vec<&str> = lower.split('.').collect();
-    for (i, label) in labels.iter().enumerate() {
-        let after = labels.get(i + 1).copied();
-        let tail = labels.get(i + 2..).unwrap_or(&[]);
-        if (*label == "dsql" || label.starts_with("dsql-")) && i >= 1 {
-            // <cluster-id>.dsql.<region>.on.aws
-            if let Some(region) = after.filter(|r| is_region_shaped(r)) {
-                if tail == ["on", "aws"] {
-                    return Some(region.to_string());
-                }
+    let (all, n) = labels(hostname);
+    let labels = &all[..n];
+    for i in 1..n {
+        let label = labels[i];
+        let is_dsql = label.eq_ignore_ascii_case("dsql")
+            || (label.len() > 5 && label.as_bytes()[..5].eq_ignore_ascii_case(b"dsql-"));
+        // <cluster-id>.dsql.<region>.on.aws
+        if is_dsql && i + 1 < n && tail_is(&labels[i + 2..], &["on", "aws"]) {
+            if let Some(region) = region_label(labels[i + 1]) {
+                return Some(region);
             }
         }
     }
@@ -166,6 +188,8 @@ mod tests {
             ("us-east-1.rds", None),
             ("dsql.us-east-1.on.aws", None),
             ("", None),
+            ("é.dséql-x.us-east-1.on.aws", None),
+            ("db.x.us-east-1é.rds.amazonaws.com", None),
         ];
         for (host, want) in cases {
             assert_eq!(infer_region(host).as_deref(), want, "{host}");
