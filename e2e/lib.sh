@@ -20,7 +20,9 @@ E2E_ENDPOINT="${E2E_ENDPOINT:-mydb.cluster-emulator.us-east-1.rds.amazonaws.com}
 E2E_PG_PORT="${E2E_PG_PORT:-15432}"
 E2E_MYSQL_PORT="${E2E_MYSQL_PORT:-13306}"
 # Database users created on both servers (PAM user = database user); two need escaping.
+# E2E_EXTRA_USERS="alice,bob" adds your own (comma-separated).
 E2E_USERS=(app_user 'app+user@x' "o'brien")
+if [ -n "${E2E_EXTRA_USERS:-}" ]; then IFS=, read -r -a _extra <<< "$E2E_EXTRA_USERS"; E2E_USERS+=("${_extra[@]}"); fi
 
 e2e_log() { echo "e2e: $*" >&2; }
 e2e_die() { echo "e2e: error: $*" >&2; exit 1; }
@@ -100,7 +102,8 @@ e2e_write_keys() { # path owner
 e2e_pam_module() {
   local so="${AURORAIAM_PAM_MODULE:-}"
   if [ -z "$so" ]; then
-    make -C "$REPO_ROOT" --no-print-directory -s pam-module >/dev/null || e2e_die "building the PAM module failed"
+    make -C "$REPO_ROOT" --no-print-directory -s pam-module >"$AURORAIAM_E2E_STATE/pam-build.log" 2>&1 \
+      || { tail -20 "$AURORAIAM_E2E_STATE/pam-build.log" >&2; e2e_die "building the PAM module failed"; }
     so="$REPO_ROOT/target/pam/pam_auroraiam.so"
   fi
   [ -f "$so" ] || e2e_die "PAM module $so not found"
