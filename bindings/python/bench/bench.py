@@ -58,23 +58,32 @@ def aws_env(key: str, token: str | None) -> dict[str, str]:
     return env
 
 
-def per_call(fn: Callable[[], Any], repeats: int, budget: float) -> float:
-    """Median seconds per call over `repeats` batches sized to about `budget` seconds each."""
+def batch_size(fn: Callable[[], Any], budget: float) -> int:
+    """Calls per batch so that one batch takes about `budget` seconds."""
     fn()
     number = 1
     while True:
         elapsed = timeit.timeit(fn, number=number)
         if elapsed >= budget / 4 or number >= 10**7:
-            break
+            return max(1, int(number * budget / max(elapsed, 1e-9)))
         number *= 4
-    number = max(1, int(number * budget / max(elapsed, 1e-9)))
-    return statistics.median(timeit.repeat(fn, number=number, repeat=repeats)) / number
+
+
+def per_call(cases: list[tuple[str, Callable[[], Any]]], repeats: int, budget: float) -> dict[str, float]:
+    """Median seconds per call of each case. Batches are interleaved (case 1, case 2, ..., case 1,
+    ...) so that load from other processes falls on every case alike."""
+    numbers = {name: batch_size(fn, budget) for name, fn in cases}
+    samples: dict[str, list[float]] = {name: [] for name, _ in cases}
+    for _ in range(repeats):
+        for name, fn in cases:
+            samples[name].append(timeit.timeit(fn, number=numbers[name]) / numbers[name])
+    return {name: statistics.median(times) for name, times in samples.items()}
 
 
 def fmt_time(seconds: float) -> str:
-    if seconds < 1e-6:
+    if abs(seconds) < 1e-6:
         return f"{seconds * 1e9:7.0f} ns"
-    if seconds < 1e-3:
+    if abs(seconds) < 1e-3:
         return f"{seconds * 1e6:7.2f} µs"
     return f"{seconds * 1e3:7.2f} ms"
 
@@ -109,16 +118,13 @@ def bench_calls(repeats: int, budget: float) -> dict[str, float]:
             ("auroraiam.generate_auth_token, env", lambda: gen(HOST, PORT, USER)),
             ("auroraiam.generate_db_auth_token, env", lambda: dropin(HOST, PORT, USER)),
         ]
-        print(f"\nper call, {label} (median of {repeats} batches):")
-        base = 0.0
-        for name, fn in cases:
-            t = per_call(fn, repeats, budget)
+        print(f"\nper call, {label} (median of {repeats} interleaved batches):")
+        medians = per_call(cases, repeats, budget)
+        base = medians[cases[0][0]]
+        for name, t in medians.items():
             results[f"{label}: {name}"] = t
-            if name.startswith("boto3"):
-                base = t
-                print(f"  {name:45s} {fmt_time(t)}")
-            else:
-                print(f"  {name:45s} {fmt_time(t)}   {base / t:6.1f}x boto3")
+            ratio = "" if t == base else f"   {base / t:6.1f}x boto3"
+            print(f"  {name:45s} {fmt_time(t)}{ratio}")
     return results
 
 
@@ -149,7 +155,7 @@ def bench_cold(runs: int) -> dict[str, float]:
     bare = medians["bare python -c pass"]
     print(f"\ncold start (median of {runs} interleaved subprocess runs, {sys.executable}):")
     for name, t in medians.items():
-        extra = "" if name.startswith("bare") else f"   +{fmt_time(t - bare).strip()} over bare"
+        extra = "" if name.startswith("bare") else f"   {fmt_time(t - bare).strip()} over bare"
         print(f"  {name:45s} {fmt_time(t)}{extra}")
     return medians
 
@@ -214,7 +220,7 @@ def main() -> None:
 
     print(f"auroraiam {auroraiam.__version__}, boto3 {boto3.__version__}, Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    bench_calls(repeats=5 if args.quick else 15, budget=0.05 if args.quick else 0.2)
+    bench_calls(repeats=5 if args.quick else 21, budget=0.05 if args.quick else 0.1)
     bench_cold(runs=10 if args.quick else 40)
     bench_rss()
     bench_wheel(args.wheel)

@@ -151,25 +151,36 @@ fn signer_from_parts(parts: &Parts) -> Result<Arc<Signer>, Error> {
     remember(credentials_from_parts(&parts.key, &parts.secret, parts.token.as_deref(), parts.expiry)?)
 }
 
-/// Mapping keys, boto3's first, then STS's (`sts.assume_role(...)["Credentials"]`).
-const KEY_ID: [&str; 2] = ["aws_access_key_id", "AccessKeyId"];
-const SECRET: [&str; 2] = ["aws_secret_access_key", "SecretAccessKey"];
-const TOKEN: [&str; 2] = ["aws_session_token", "SessionToken"];
-const EXPIRATION: &str = "Expiration";
+/// Looks one credential up in a mapping: its key names (boto3's, then STS's as in
+/// `sts.assume_role(...)["Credentials"]`) and how messages name it.
+type Keys<'a, 'py> = [(&'a Bound<'py, PyString>, &'static str); 2];
 
 fn from_mapping<'py>(
     py: Python<'py>,
-    get: impl Fn(&str) -> PyResult<Option<Bound<'py, PyAny>>>,
+    get: impl Fn(&Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>>,
 ) -> PyResult<Parts> {
-    let find = |keys: [&str; 2]| -> PyResult<Option<(&'static str, Bound<'py, PyAny>)>> {
-        for key in keys {
+    // Interned keys: no string is built or hashed per call.
+    let key_id: Keys<'_, 'py> = [
+        (intern!(py, "aws_access_key_id"), "credentials['aws_access_key_id']"),
+        (intern!(py, "AccessKeyId"), "credentials['AccessKeyId']"),
+    ];
+    let secret: Keys<'_, 'py> = [
+        (intern!(py, "aws_secret_access_key"), "credentials['aws_secret_access_key']"),
+        (intern!(py, "SecretAccessKey"), "credentials['SecretAccessKey']"),
+    ];
+    let token: Keys<'_, 'py> = [
+        (intern!(py, "aws_session_token"), "credentials['aws_session_token']"),
+        (intern!(py, "SessionToken"), "credentials['SessionToken']"),
+    ];
+    let find = |keys: Keys<'_, 'py>| -> PyResult<Option<(&'static str, Bound<'py, PyAny>)>> {
+        for (key, label) in keys {
             if let Some(v) = get(key)? {
-                return Ok(Some((label(key), v)));
+                return Ok(Some((label, v)));
             }
         }
         Ok(None)
     };
-    let (Some((key_label, key)), Some((secret_label, secret))) = (find(KEY_ID)?, find(SECRET)?) else {
+    let (Some((key_label, key)), Some((secret_label, secret))) = (find(key_id)?, find(secret)?) else {
         return Err(to_py_err(
             py,
             &Error::new(
@@ -181,27 +192,15 @@ fn from_mapping<'py>(
     };
     let key = text(&key, key_label)?;
     let secret = text(&secret, secret_label)?;
-    let token = match find(TOKEN)? {
+    let token = match find(token)? {
         Some((label, v)) => optional_text(Some(&v), label)?,
         None => None,
     };
-    let expiry = match get(EXPIRATION)? {
+    let expiry = match get(intern!(py, "Expiration"))? {
         Some(e) if !e.is_none() => Some(instant(&e, "credentials['Expiration']")?.to_system_time()),
         _ => None,
     };
     Ok(Parts { key, secret, token, expiry })
-}
-
-/// The field name shown in messages for a mapping key.
-fn label(key: &str) -> &'static str {
-    match key {
-        "aws_access_key_id" => "credentials['aws_access_key_id']",
-        "AccessKeyId" => "credentials['AccessKeyId']",
-        "aws_secret_access_key" => "credentials['aws_secret_access_key']",
-        "SecretAccessKey" => "credentials['SecretAccessKey']",
-        "aws_session_token" => "credentials['aws_session_token']",
-        _ => "credentials['SessionToken']",
-    }
 }
 
 /// botocore's `ReadOnlyCredentials` / `Credentials`: `access_key`, `secret_key`, `token`.
