@@ -28,12 +28,14 @@ pub fn format_line(
 }
 
 /// Appends `line` in one write (O_APPEND: lines of concurrent logins do not interleave). The
-/// file is created with mode 0600.
+/// file is created with mode 0600; a symbolic link is refused (O_NOFOLLOW), since the module
+/// may run as root (MariaDB's auth_pam helper) and must not be steered into another file.
 pub fn append(path: &Path, line: &str) -> std::io::Result<()> {
     let mut file = OpenOptions::new()
         .create(true)
         .append(true)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)?;
     file.write_all(line.as_bytes())
 }
@@ -64,5 +66,19 @@ mod tests {
             message: "fine".into(),
         };
         assert!(format_line(now, "s", "u", "", &ok).contains(" result=OK "));
+    }
+
+    #[test]
+    fn appends_and_refuses_symlinks() {
+        let dir = std::env::temp_dir().join(format!("pam-auroraiam-log-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (log, target, link) = (dir.join("a.log"), dir.join("target"), dir.join("link.log"));
+        append(&log, "one\n").unwrap();
+        append(&log, "two\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), "one\ntwo\n");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(append(&link, "x\n").is_err());
+        assert!(!target.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

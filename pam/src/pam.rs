@@ -60,15 +60,10 @@ extern "C" {
     fn pam_set_item(pamh: *mut c_void, item_type: c_int, item: *const c_void) -> c_int;
 }
 
-extern "C" {
-    fn free(p: *mut c_void);
-    fn geteuid() -> u32;
-}
-
 /// The effective uid of the process (the key file must be owned by it or by root).
 pub fn effective_uid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { geteuid() }
+    unsafe { libc::geteuid() }
 }
 
 /// The module arguments, as text (invalid UTF-8 replaced, so the parser rejects it by name).
@@ -195,12 +190,12 @@ impl Handle {
                 let bytes = CStr::from_ptr(text).to_bytes();
                 let copy = Zeroizing::new(bytes.to_vec());
                 ptr::write_bytes(text, 0, bytes.len());
-                free(text.cast());
+                libc::free(text.cast());
                 Some(copy)
             }
         };
         // SAFETY: the array itself was malloc'ed by the application.
-        unsafe { free(response.cast()) };
+        unsafe { libc::free(response.cast()) };
         match (rc, answer) {
             (PAM_SUCCESS, Some(answer)) => Ok(answer),
             (PAM_SUCCESS, None) => Err(PAM_CONV_ERR),
