@@ -77,35 +77,42 @@ for (const [label, credentials] of [['plain credentials', plain], ['800-char ses
 }
 
 // Cold start: new node processes that load a package and print one token, interleaved with
-// bare `node -e ''`. Wall time of the whole process, and the time inside it from the first
-// require to the token (less sensitive to machine load).
+// bare `node -e ''`. Reported: wall time of the whole process; the CPU time it used (user +
+// system, all threads: far less disturbed by other load on the machine than wall time); and the
+// wall time inside it from the first require to the token.
 const COLD_RUNS = 21
 const env = { ...process.env, AWS_ACCESS_KEY_ID: plain.accessKeyId, AWS_SECRET_ACCESS_KEY: plain.secretAccessKey }
 const opts = JSON.stringify({ ...base, region: 'us-east-1' })
-const timed = (body) => `const t0 = process.hrtime.bigint(); ${body}.then((t) => process.stdout.write(String(Number(process.hrtime.bigint() - t0) / 1e6)))`
+const report = "process.on('exit', () => { const c = process.cpuUsage(); process.stdout.write(JSON.stringify({ cpu: (c.user + c.system) / 1000, inside: globalThis.inside })) });"
+const timed = (body) => `${report} const t0 = process.hrtime.bigint(); ${body}.then(() => { globalThis.inside = Number(process.hrtime.bigint() - t0) / 1e6 })`
 const cold = {
-  'bare node': '',
+  'bare node': report,
   'auroraiam generateAuthToken': timed(`Promise.resolve(require('./index.js').generateAuthToken(${opts}))`),
   'auroraiam Signer.getAuthToken': timed(`new (require('./index.js').Signer)(${opts}).getAuthToken()`),
   '@aws-sdk/rds-signer': timed(`new (require(${JSON.stringify(join(sdkDir, '@aws-sdk', 'rds-signer'))}).Signer)(${opts}).getAuthToken()`),
 }
-const wall = Object.fromEntries(Object.keys(cold).map((k) => [k, []]))
-const inside = Object.fromEntries(Object.keys(cold).map((k) => [k, []]))
+const samples = Object.fromEntries(Object.keys(cold).map((k) => [k, { wall: [], cpu: [], inside: [] }]))
 for (let i = 0; i < COLD_RUNS; i++) {
   for (const [name, script] of Object.entries(cold)) {
     const t0 = process.hrtime.bigint()
     const r = spawnSync(process.execPath, ['-e', script], { cwd: pkgDir, env, encoding: 'utf8' })
-    wall[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
+    const wall = Number(process.hrtime.bigint() - t0) / 1e6
     if (r.status !== 0) throw new Error(`cold start script failed: ${r.stderr}`)
-    if (script) inside[name].push(Number(r.stdout))
+    const { cpu, inside } = JSON.parse(r.stdout)
+    samples[name].wall.push(wall)
+    samples[name].cpu.push(cpu)
+    if (inside !== undefined) samples[name].inside.push(inside)
   }
 }
-const bare = median(wall['bare node'])
+const bare = { wall: median(samples['bare node'].wall), cpu: median(samples['bare node'].cpu) }
 console.log(`cold start (median of ${COLD_RUNS} processes, node -e; require + first token):`)
-for (const name of Object.keys(cold)) {
-  const w = median(wall[name])
-  const extra = name === 'bare node' ? '' : `   +${(w - bare).toFixed(1)} ms over bare node; ${median(inside[name]).toFixed(1)} ms from require to token`
-  console.log(`    ${name.padEnd(36)}${w.toFixed(1).padStart(7)} ms${extra}`)
+console.log(`    ${''.padEnd(36)}${'wall'.padStart(10)}${'CPU'.padStart(10)}   over bare node (wall / CPU); require to token`)
+for (const [name, s] of Object.entries(samples)) {
+  const wall = median(s.wall)
+  const cpu = median(s.cpu)
+  const extra = name === 'bare node' ? ''
+    : `   +${(wall - bare.wall).toFixed(1)} / +${(cpu - bare.cpu).toFixed(1)} ms; ${median(s.inside).toFixed(1)} ms`
+  console.log(`    ${name.padEnd(36)}${wall.toFixed(1).padStart(7)} ms${cpu.toFixed(1).padStart(7)} ms${extra}`)
 }
 
 // Size: the npm tarball and the addon in it.
