@@ -22,7 +22,10 @@ E2E_MYSQL_PORT="${E2E_MYSQL_PORT:-13306}"
 # Database users created on both servers (PAM user = database user); two need escaping.
 # E2E_EXTRA_USERS="alice,bob" adds your own (comma-separated).
 E2E_USERS=(app_user 'app+user@x' "o'brien")
-if [ -n "${E2E_EXTRA_USERS:-}" ]; then IFS=, read -r -a _extra <<< "$E2E_EXTRA_USERS"; E2E_USERS+=("${_extra[@]}"); fi
+if [ -n "${E2E_EXTRA_USERS:-}" ]; then
+  IFS=, read -r -a _extra <<< "$E2E_EXTRA_USERS"
+  for _u in "${_extra[@]}"; do [ -n "$_u" ] && E2E_USERS+=("$_u"); done
+fi
 
 e2e_log() { echo "e2e: $*" >&2; }
 e2e_die() { echo "e2e: error: $*" >&2; exit 1; }
@@ -65,6 +68,13 @@ e2e_apt_install() {
 # A port must be free before a server takes it (a stale server would answer instead).
 e2e_port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# The first free port from $1 on (the test run uses it when a port was not chosen explicitly).
+e2e_free_port_from() {
+  local p="$1"
+  while ! e2e_port_free "$p"; do p=$((p + 1)); done
+  echo "$p"
 }
 
 # Test CA and a server certificate for localhost, 127.0.0.1 and the emulated endpoint name.

@@ -6,6 +6,7 @@
 #
 # Ends with "e2e: N passed, M failed"; exits non-zero if anything failed.
 set -uo pipefail
+PG_PORT_GIVEN="${E2E_PG_PORT:-}" MYSQL_PORT_GIVEN="${E2E_MYSQL_PORT:-}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 e2e_require_root
 cd "$REPO_ROOT"
@@ -15,6 +16,9 @@ OUT="$WORK/out"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
+# Ports: the defaults, or the next free ones (a server left over from elsewhere must not answer).
+export E2E_PG_PORT="${PG_PORT_GIVEN:-$(e2e_free_port_from 15432)}"
+export E2E_MYSQL_PORT="${MYSQL_PORT_GIVEN:-$(e2e_free_port_from 13306)}"
 AURORAIAM_E2E_STATE="$(mktemp -d /tmp/auroraiam-e2e.XXXXXX)"
 export AURORAIAM_E2E_STATE
 cleanup() { bash "$E2E_DIR/teardown.sh" || true; }

@@ -30,12 +30,19 @@ mariadb-install-db --no-defaults --user=mysql --datadir="$MY/data" --auth-root-a
   --skip-test-db --skip-name-resolve >"$MY/install-db.log" 2>&1 \
   || { tail -20 "$MY/install-db.log" >&2; e2e_die "mariadb-install-db failed"; }
 SOCK="$MY/run/mysqld.sock"
+# A failure after the server started stops it again (a half-set-up server must not linger).
+ready=0
+stop_on_failure() {
+  [ "$ready" = 1 ] || [ -z "${server_pid:-}" ] || { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; } || true
+}
+trap stop_on_failure EXIT
 setsid mariadbd --no-defaults --user=mysql --datadir="$MY/data" --socket="$SOCK" --port="$E2E_MYSQL_PORT" \
   --bind-address=127.0.0.1 --skip-name-resolve --pid-file="$MY/mariadbd.pid" --log-error="$MY/server.log" \
   --plugin-load-add=auth_pam.so --pam-use-cleartext-plugin=ON \
   --ssl-ca="$AURORAIAM_E2E_STATE/tls/ca.pem" --ssl-cert="$MY/server.pem" --ssl-key="$MY/server.key" \
   --require-secure-transport=ON --skip-log-bin --innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
   </dev/null >/dev/null 2>&1 &
+server_pid=$!
 e2e_wait_for "mariadb-admin --no-defaults --socket='$SOCK' ping" 30 \
   || { tail -20 "$MY/server.log" >&2; e2e_die "MariaDB did not start"; }
 
@@ -52,4 +59,5 @@ e2e_common_env
   e2e_env_add E2E_MYSQL_LOG "$MY/verifier.log"
   e2e_env_add E2E_MYSQL_SOCKET "$SOCK"
 }
+ready=1
 e2e_log "MariaDB on 127.0.0.1:$E2E_MYSQL_PORT (TLS required, IAM tokens via mysql_clear_password + pam_auroraiam) ready in $(e2e_secs_since "$start") s"

@@ -30,6 +30,13 @@ e2e_pam_service auroraiam-pg "$E2E_HOST" "$E2E_PG_PORT" "$E2E_REGION" "$PG/keys.
 e2e_pam_service auroraiam-pg-endpoint "$E2E_ENDPOINT" "$E2E_PG_PORT" "$E2E_REGION" "$PG/keys.conf" "$PG/verifier.log"
 
 as_pg() { runuser -u postgres -- "$@"; }
+# A failure after the server started stops it again (a half-set-up server must not linger).
+ready=0
+stop_on_failure() {
+  [ "$ready" = 1 ] || [ ! -f "$PG/data/postmaster.pid" ] \
+    || as_pg "$PG_BIN/pg_ctl" -D "$PG/data" -m immediate -w stop >/dev/null 2>&1 || true
+}
+trap stop_on_failure EXIT
 as_pg "$PG_BIN/initdb" -D "$PG/data" -U postgres --auth-local=peer --auth-host=reject -E UTF8 --locale=C.UTF-8 \
   --no-sync >"$PG/initdb.log" 2>&1 || { cat "$PG/initdb.log" >&2; e2e_die "initdb failed"; }
 cat >> "$PG/data/postgresql.conf" <<CONF
@@ -68,4 +75,5 @@ e2e_common_env
   e2e_env_add E2E_PG_LOG "$PG/verifier.log"
   e2e_env_add E2E_PG_SOCKET_DIR "$PG/run"
 }
+ready=1
 e2e_log "PostgreSQL on 127.0.0.1:$E2E_PG_PORT (TLS only, IAM tokens via pam_auroraiam) ready in $(e2e_secs_since "$start") s"
