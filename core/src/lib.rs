@@ -23,6 +23,7 @@
 
 #[cfg(feature = "credential-chain")]
 mod chain;
+mod coerce;
 mod credential_cache;
 mod credentials;
 mod diagnose;
@@ -44,6 +45,7 @@ mod wipe;
 
 #[cfg(feature = "credential-chain")]
 pub use chain::{block_on, DefaultChainSource, ProvideCredentialsSource, DEFAULT_CHAIN_TIMEOUT};
+pub use coerce::{expiry_from_unix_seconds, integer_from_f64, string_from_utf16};
 pub use credential_cache::{CredentialCache, DEFAULT_FETCH_WAIT};
 pub use credentials::{
     credentials_from_env, credentials_from_env_with, credentials_from_parts, is_temporary_access_key_id,

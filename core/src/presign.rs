@@ -24,6 +24,10 @@ const SECURITY_TOKEN: &str = "&X-Amz-Security-Token=";
 pub(crate) struct SigningInputs<'a> {
     pub access_key_id: &'a str,
     pub session_token: Option<&'a str>,
+    /// The session token already percent-encoded, when the caller keeps it (a [`Signer`]).
+    ///
+    /// [`Signer`]: crate::Signer
+    pub encoded_session_token: Option<&'a str>,
     pub amz_date: &'a AmzDate,
     pub key: &'a HmacKey,
 }
@@ -120,9 +124,16 @@ pub(crate) fn presign(
     let signed_headers_at = out.len();
     out.push_str(SIGNED_HEADERS);
     let token_at = out.len();
-    if let Some(token) = inputs.session_token {
-        out.push_str(SECURITY_TOKEN);
-        push_encoded(&mut out, token);
+    match (inputs.encoded_session_token, inputs.session_token) {
+        (Some(encoded), _) => {
+            out.push_str(SECURITY_TOKEN);
+            out.push_str(encoded);
+        }
+        (None, Some(token)) => {
+            out.push_str(SECURITY_TOKEN);
+            push_encoded(&mut out, token);
+        }
+        (None, None) => {}
     }
     let token_end = out.len();
 

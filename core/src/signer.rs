@@ -16,6 +16,8 @@ use crate::token::AuthToken;
 /// Immutable and `Send + Sync`: share one across threads.
 pub struct Signer {
     credentials: Credentials,
+    /// The session token percent-encoded once (it is part of every token).
+    encoded_session_token: Option<zeroize::Zeroizing<String>>,
     keys: SigningKeyCache,
     prefixes: PrefixHashCache,
 }
@@ -24,7 +26,11 @@ impl Signer {
     /// Validates `credentials` and prepares an empty key cache.
     pub fn new(credentials: Credentials) -> Result<Self> {
         validate_credentials(&credentials)?;
-        Ok(Signer { credentials, keys: SigningKeyCache::new(), prefixes: PrefixHashCache::new() })
+        let encoded_session_token = credentials
+            .session_token()
+            .filter(|t| !t.is_empty())
+            .map(|t| zeroize::Zeroizing::new(crate::encoding::percent_encode(t)));
+        Ok(Signer { credentials, encoded_session_token, keys: SigningKeyCache::new(), prefixes: PrefixHashCache::new() })
     }
 
     /// The credentials this signer uses.
@@ -41,7 +47,17 @@ impl Signer {
             amz_date.date(),
             request.region(),
             request.kind().service(),
-            |key| finish(request, &self.credentials, signing_time, &amz_date, key, Some(&self.prefixes)),
+            |key| {
+                finish(
+                    request,
+                    &self.credentials,
+                    self.encoded_session_token.as_deref().map(String::as_str),
+                    signing_time,
+                    &amz_date,
+                    key,
+                    Some(&self.prefixes),
+                )
+            },
         ))
     }
 }
@@ -68,12 +84,13 @@ pub fn generate_token(
         request.region(),
         request.kind().service(),
     );
-    Ok(finish(request, credentials, signing_time, &amz_date, &key, None))
+    Ok(finish(request, credentials, None, signing_time, &amz_date, &key, None))
 }
 
 fn finish(
     request: &TokenRequest<'_>,
     credentials: &Credentials,
+    encoded_session_token: Option<&str>,
     signing_time: SigningTime,
     amz_date: &crate::time::AmzDate,
     key: &crate::signing_key::HmacKey,
@@ -84,6 +101,7 @@ fn finish(
         &SigningInputs {
             access_key_id: credentials.access_key_id(),
             session_token: credentials.session_token().filter(|t| !t.is_empty()),
+            encoded_session_token,
             amz_date,
             key,
         },
