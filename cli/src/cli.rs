@@ -21,7 +21,9 @@ Examples:
   auroraiam inspect \"$TOKEN\"
   auroraiam verify --secret-access-key-file secret.txt - <<< \"$TOKEN\"
 
-Credentials for generate-*: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN.
+Credentials for generate-*: the AWS SDKs' default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+AWS_SESSION_TOKEN, then ~/.aws/config and credentials (AWS_PROFILE, --profile), web identity,
+ECS/EKS container credentials, EC2 instance metadata).
 Errors go to stderr as `auroraiam: error: <CODE>: <message>`.";
 
 /// The subcommands.
@@ -138,6 +140,10 @@ pub struct CommonGenerateArgs {
     /// Sign as of this time: RFC 3339 (2026-11-26T12:00:00Z) or Unix seconds [default: now].
     #[arg(long, value_name = "TIME", allow_negative_numbers = true)]
     pub signing_time: Option<OsString>,
+    /// Take credentials from this profile of the shared AWS config/credentials files
+    /// (as aws --profile; AWS_* credential variables are then ignored).
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<OsString>,
 }
 
 /// What a token is checked against (shared by inspect and verify).

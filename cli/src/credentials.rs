@@ -1,24 +1,46 @@
-//! Where `generate-*` gets its AWS credentials. One function, so that the default credential
-//! chain (and `--profile`) can replace it when the core provides them.
+//! Where `generate-*` gets its AWS credentials: the AWS SDKs' default chain (environment,
+//! shared config/credentials files and profiles, credential_process, SSO, web identity, ECS /
+//! EKS container, EC2 IMDSv2), or with `--profile` that profile only. A build without the
+//! `credential-chain` feature reads the `AWS_*` environment variables only.
 
 use auroraiam::{Credentials, Error, ErrorCode};
 
 use crate::error::CliError;
 
-/// The variables read today, in the order the AWS SDKs' environment provider reads them.
+/// The environment variables of the first source, checked for valid UTF-8.
 pub const ENV_VARS: [&str; 3] = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 
-/// Resolves the credentials to sign with: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
-/// optional `AWS_SESSION_TOKEN` (core `credentials_from_env`; `CREDENTIALS_NOT_FOUND` if absent).
-pub fn resolve_credentials() -> Result<Credentials, CliError> {
-    // The core's lookup sees a non-UTF-8 variable as unset, which would report
-    // CREDENTIALS_NOT_FOUND for a variable that is set; name it instead.
+/// Resolves the credentials to sign with, from `profile` when given.
+pub fn resolve_credentials(profile: Option<&str>) -> Result<Credentials, CliError> {
+    // A non-UTF-8 variable would look unset to the SDK sources; name it instead.
     for name in ENV_VARS {
         if let Some(value) = std::env::var_os(name) {
             if value.to_str().is_none() {
                 return Err(Error::new(ErrorCode::InvalidUtf8, format!("environment variable {name} is not valid UTF-8")).into());
             }
         }
+    }
+    fetch(profile)
+}
+
+#[cfg(feature = "credential-chain")]
+fn fetch(profile: Option<&str>) -> Result<Credentials, CliError> {
+    use auroraiam::{CredentialsSource, DefaultChainSource};
+    let source = match profile {
+        Some(name) => DefaultChainSource::with_profile(name)?,
+        None => DefaultChainSource::new(),
+    };
+    Ok(source.fetch()?)
+}
+
+#[cfg(not(feature = "credential-chain"))]
+fn fetch(profile: Option<&str>) -> Result<Credentials, CliError> {
+    if profile.is_some() {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "--profile needs the default credential chain, which this build leaves out (feature credential-chain)",
+        )
+        .into());
     }
     Ok(auroraiam::credentials_from_env()?)
 }

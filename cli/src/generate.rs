@@ -33,6 +33,7 @@ fn sign(builder: TokenRequestBuilder<'_>, common: &CommonGenerateArgs) -> Result
         None => SigningTime::now()?,
     };
     let request = builder.build()?;
-    let credentials = resolve_credentials()?;
+    let profile = input::opt_text(common.profile.as_ref(), "--profile")?;
+    let credentials = resolve_credentials(profile)?;
     Ok(generate_token(&request, &credentials, at)?)
 }

@@ -182,7 +182,7 @@ fn usage_errors_exit_2_with_the_usage_code() {
         vec!["no-such-command"],
         vec!["generate-db-auth-token"],
         vec!["generate-db-auth-token", "--hostname", HOST, "--port", "5432"],
-        vec!["generate-db-auth-token", "--hostname", HOST, "--port", "5432", "--username", "u", "--profile", "x"],
+        vec!["generate-db-auth-token", "--hostname", HOST, "--port", "5432", "--username", "u", "--profile"],
         vec!["generate-db-auth-token", "--hostname", HOST, "--hostname", HOST, "--port", "1", "--username", "u"],
         vec!["generate-db-auth-token", "--hostname", "-bad", "--port", "5432", "--username", "u"],
         vec!["inspect", "a", "b"],

@@ -139,12 +139,13 @@ impl DefaultChainSource {
             p.current = None;
             match outcome {
                 Ok(credentials) => {
-                    // Invalid credentials from a source are that source's failure, not bad input
-                    // from the caller (INVALID_CREDENTIALS).
+                    // Malformed credentials keep their code (INVALID_CREDENTIALS, as for explicit
+                    // ones: the same AWS_* values fail the same way on every surface); the
+                    // message names the source they came from.
                     if let Err(e) = validate_credentials(&credentials) {
                         p.tried.push(format!("{name}: FAILED: returned invalid credentials: {}", e.message()));
                         return Err(Error::new(
-                            ErrorCode::CredentialsProviderFailed,
+                            e.code(),
                             format!(
                                 "the {name} credential source returned invalid credentials; sources tried: {}",
                                 p.tried.join("; ")
@@ -154,7 +155,23 @@ impl DefaultChainSource {
                     return Ok(credentials);
                 }
                 Err(e @ CredentialsError::CredentialsNotLoaded(_)) => {
-                    p.tried.push(format!("{name}: {}", describe(&e)));
+                    let reason = describe(&e);
+                    // aws-config reports a profile missing from the files as "not loaded" and
+                    // moves on; with an explicit profile that would silently sign with the next
+                    // source (e.g. the instance role). The AWS CLI and botocore stop here.
+                    if let Some(profile) = self.profile.as_deref().filter(|_| reason.contains("` was not defined")) {
+                        let why = reason.trim_start_matches("the credential provider was not enabled: ");
+                        p.tried.push(format!("{name}: FAILED: {why}"));
+                        return Err(Error::new(
+                            ErrorCode::CredentialsNotFound,
+                            format!(
+                                "profile {profile:?} (or a profile it refers to) is not defined in the shared config \
+                                 or credentials file; sources tried: {}",
+                                p.tried.join("; ")
+                            ),
+                        ));
+                    }
+                    p.tried.push(format!("{name}: {reason}"));
                 }
                 Err(e) => {
                     p.tried.push(format!("{name}: FAILED: {}", describe(&e)));

@@ -54,6 +54,10 @@ impl Run {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
+        // The default chain would otherwise ask the real EC2 metadata service.
+        if !self.env.iter().any(|(k, _)| k.starts_with("AWS_EC2_METADATA")) {
+            cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+        }
         cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
