@@ -18,44 +18,54 @@ PY_ABI3_LEVEL ?=
 PY_BUILD_ARGS := $(if $(PY_ABI3_LEVEL),--config-settings=build-args="--no-default-features --features $(PY_ABI3_LEVEL)")
 # Other CPythons the same abi3 wheel is also tested on, when the machine has them (pyenv).
 PY_ABI3_PYTHONS ?= $(wildcard $(HOME)/.pyenv/versions/3.9.*/bin/python3 $(HOME)/.pyenv/versions/3.13.*/bin/python3)
-PY_ABI3_TESTS := test_vectors.py test_bad_inputs.py test_signing_time.py test_credentials.py test_errors.py test_threads.py
+PY_ABI3_TESTS := test_calling.py test_vectors.py test_bad_inputs.py test_signing_time.py test_credentials.py test_errors.py test_threads.py
 
 .PHONY: python-wheel test-python demo-python bench-python
 
 # The wheel, built the way `pip install ./bindings/python` builds it: PEP 517, maturin pinned
-# in pyproject.toml, fetched from PyPI into an isolated build environment.
-python-wheel:
-	@rm -rf $(PY_WHEELS)
-	@$(PYTHON) -m pip wheel $(PY_PIP_QUIET) --no-deps --wheel-dir $(PY_WHEELS) $(PY_BUILD_ARGS) ./$(PY_DIR) >&2
-	@ls $(PY_WHEELS)/auroraiam-*.whl >&2
+# in pyproject.toml, fetched from PyPI into an isolated build environment. $(call
+# py_build_wheel,DIR) replaces DIR with a directory holding just the new wheel; each target uses
+# its own DIR, so concurrent runs (e2e, demo, tests) never see each other's half-built wheels.
+define py_build_wheel
+	@rm -rf $(1).tmp
+	@$(PYTHON) -m pip wheel $(PY_PIP_QUIET) --no-deps --wheel-dir $(1).tmp $(PY_BUILD_ARGS) ./$(PY_DIR) >&2
+	@rm -rf $(1) && mv $(1).tmp $(1) && ls $(1)/auroraiam-*.whl >&2
+endef
 
-test-python: python-wheel
+# target/python/wheels/auroraiam-*.whl, for other suites (e2e) that install the package.
+python-wheel:
+	$(call py_build_wheel,$(PY_WHEELS))
+
+test-python:
+	$(call py_build_wheel,$(PY_OUT)/test-wheels)
 	rm -rf $(PY_TEST_VENV)
 	$(PYTHON) -m venv $(PY_TEST_VENV)
 	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) -r $(PY_DIR)/tests/requirements.txt
-	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps $(PY_WHEELS)/auroraiam-*.whl
+	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps $(PY_OUT)/test-wheels/auroraiam-*.whl
 	cd $(PY_DIR)/tests && ../../../$(PY_TEST_VENV)/bin/python -m pytest -p no:cacheprovider -q -ra
 	@set -e; for py in $(PY_ABI3_PYTHONS); do \
 	  venv=$(PY_OUT)/abi3-venv-$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	  echo "== the same abi3 wheel on $$($$py --version) =="; \
 	  rm -rf $$venv; $$py -m venv $$venv; \
 	  $$venv/bin/python -m pip install $(PY_PIP_QUIET) pytest==8.3.5; \
-	  $$venv/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps $(PY_WHEELS)/auroraiam-*.whl; \
+	  $$venv/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps $(PY_OUT)/test-wheels/auroraiam-*.whl; \
 	  (cd $(PY_DIR)/tests && ../../../$$venv/bin/python -m pytest -p no:cacheprovider -q $(PY_ABI3_TESTS)); \
 	done
 
-demo-python: python-wheel
+demo-python:
+	$(call py_build_wheel,$(PY_OUT)/demo-wheels)
 	@test -x $(PY_DEMO_VENV)/bin/python || $(PYTHON) -m venv $(PY_DEMO_VENV) >&2
 	@$(PY_DEMO_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps --force-reinstall \
-		$(PY_WHEELS)/auroraiam-*.whl >&2
+		$(PY_OUT)/demo-wheels/auroraiam-*.whl >&2
 	@$(PY_DEMO_VENV)/bin/python examples/python/demo.py
 
-bench-python: python-wheel
+bench-python:
+	$(call py_build_wheel,$(PY_OUT)/bench-wheels)
 	@test -x $(PY_BENCH_VENV)/bin/python || $(PYTHON) -m venv $(PY_BENCH_VENV)
 	@$(PY_BENCH_VENV)/bin/python -m pip install $(PY_PIP_QUIET) -r $(PY_DIR)/bench/requirements.txt
 	@$(PY_BENCH_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps --force-reinstall \
-		$(PY_WHEELS)/auroraiam-*.whl
-	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/bench.py --wheel $(PY_WHEELS)/auroraiam-*.whl
+		$(PY_OUT)/bench-wheels/auroraiam-*.whl
+	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/bench.py --wheel '$(PY_OUT)/bench-wheels/auroraiam-*.whl'
 
 TEST_TARGETS += test-python
 DEMO_TARGETS += demo-python

@@ -3,6 +3,9 @@
 //! Converts Python arguments to core types and core errors to Python exceptions; every rule
 //! (validation, encoding, region inference, time range, credential lookup) is the core's.
 //!
+//! The three token functions are registered as `METH_FASTCALL` builtins (`fastcall.rs`); the
+//! rest is ordinary pyo3.
+//!
 //! The GIL stays held while signing: a token costs about a microsecond, less than releasing and
 //! re-acquiring the GIL, which under contention can wait a whole switch interval (5 ms). Blocking
 //! work (credential fetches, when they arrive) is where the GIL will be released.
@@ -10,14 +13,20 @@
 mod args;
 mod credentials;
 mod errors;
+mod fastcall;
 mod request;
 
+use std::ffi::CStr;
+
 use auroraiam::{SigningTime, TokenKind, DEFAULT_EXPIRES_IN};
+use pyo3::exceptions::PySystemError;
+use pyo3::ffi;
 use pyo3::prelude::*;
 
 use crate::args::{flag, instant, int, optional_int, optional_text, text};
 use crate::credentials::{signer_for, PyCredentials};
 use crate::errors::IntoPyResult;
+use crate::fastcall::Signature;
 use crate::request::{request_for, RequestArgs};
 
 /// Signing time: the given instant, or now.
@@ -28,71 +37,88 @@ fn signing_time(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Si
     }
 }
 
-/// An RDS / Aurora IAM authentication token: the password for `username` at `hostname:port`.
-///
-/// `region=None` infers the region from the hostname. `credentials=None` reads
-/// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`. `expires_in` is
-/// 1..900 seconds; `signing_time` (default now) is an aware datetime or Unix seconds.
-#[pyfunction]
-#[pyo3(
-    signature = (hostname, port, username, region=None, *, credentials=None, expires_in=None, signing_time=None),
-    text_signature = "(hostname, port, username, region=None, *, credentials=None, expires_in=900, signing_time=None)"
-)]
-#[allow(clippy::too_many_arguments)]
-fn generate_auth_token(
-    py: Python<'_>,
-    hostname: &Bound<'_, PyAny>,
-    port: &Bound<'_, PyAny>,
-    username: &Bound<'_, PyAny>,
-    region: Option<&Bound<'_, PyAny>>,
-    credentials: Option<&Bound<'_, PyAny>>,
-    expires_in: Option<&Bound<'_, PyAny>>,
-    signing_time: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
-    rds_token(py, ("hostname", "port", "username", "region"), hostname, port, username, region, credentials,
-              expires_in, signing_time)
+static AUTH_TOKEN: Signature = Signature::new(
+    "generate_auth_token",
+    &["hostname", "port", "username", "region", "credentials", "expires_in", "signing_time"],
+    4,
+    3,
+);
+
+/// `generate_auth_token(hostname, port, username, region=None, *, credentials=None,
+/// expires_in=900, signing_time=None)`: an RDS / Aurora IAM authentication token.
+unsafe extern "C" fn generate_auth_token(
+    _module: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: called by CPython as METH_FASTCALL | METH_KEYWORDS.
+    unsafe {
+        fastcall::call::<7>(&AUTH_TOKEN, args, nargs, kwnames, |py, [host, port, user, region, creds, expires, at]| {
+            rds_token(py, &AUTH_TOKEN, [host, port, user, region], creds, expires, at)
+        })
+    }
 }
 
-/// Drop-in for `boto3.client("rds").generate_db_auth_token` (same argument names, 900 s
-/// lifetime). `Region=None` infers the region from the hostname instead of taking the client's.
-#[pyfunction]
-#[pyo3(
-    signature = (DBHostname, Port, DBUsername, Region=None, *, credentials=None, signing_time=None),
-    text_signature = "(DBHostname, Port, DBUsername, Region=None, *, credentials=None, signing_time=None)"
-)]
-#[allow(non_snake_case)]
-fn generate_db_auth_token(
-    py: Python<'_>,
-    DBHostname: &Bound<'_, PyAny>,
-    Port: &Bound<'_, PyAny>,
-    DBUsername: &Bound<'_, PyAny>,
-    Region: Option<&Bound<'_, PyAny>>,
-    credentials: Option<&Bound<'_, PyAny>>,
-    signing_time: Option<&Bound<'_, PyAny>>,
-) -> PyResult<String> {
-    rds_token(py, ("DBHostname", "Port", "DBUsername", "Region"), DBHostname, Port, DBUsername, Region,
-              credentials, None, signing_time)
+const AUTH_TOKEN_DOC: &CStr = c"generate_auth_token(hostname, port, username, region=None, *, credentials=None, expires_in=900, signing_time=None)
+--
+
+An RDS / Aurora IAM authentication token: the password for `username` at `hostname:port`.
+
+region=None infers the region from the hostname. credentials=None reads AWS_ACCESS_KEY_ID /
+AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. expires_in is 1..900 seconds; signing_time (default
+now) is an aware datetime or Unix seconds.";
+
+static DB_AUTH_TOKEN: Signature = Signature::new(
+    "generate_db_auth_token",
+    &["DBHostname", "Port", "DBUsername", "Region", "credentials", "signing_time"],
+    4,
+    3,
+);
+
+/// `generate_db_auth_token(DBHostname, Port, DBUsername, Region=None, *, credentials=None,
+/// signing_time=None)`: drop-in for `boto3.client("rds").generate_db_auth_token`.
+unsafe extern "C" fn generate_db_auth_token(
+    _module: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: called by CPython as METH_FASTCALL | METH_KEYWORDS.
+    unsafe {
+        fastcall::call::<6>(&DB_AUTH_TOKEN, args, nargs, kwnames, |py, [host, port, user, region, creds, at]| {
+            rds_token(py, &DB_AUTH_TOKEN, [host, port, user, region], creds, None, at)
+        })
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
+const DB_AUTH_TOKEN_DOC: &CStr = c"generate_db_auth_token(DBHostname, Port, DBUsername, Region=None, *, credentials=None, signing_time=None)
+--
+
+Drop-in for boto3.client(\"rds\").generate_db_auth_token (same argument names, 900 s lifetime).
+Region=None infers the region from the hostname instead of taking the client's.";
+
+/// A required argument (present once `Signature::bind` succeeded).
+fn required<'a, 'py>(slot: &'a Option<Bound<'py, PyAny>>, name: &str) -> PyResult<&'a Bound<'py, PyAny>> {
+    slot.as_ref().ok_or_else(|| PySystemError::new_err(format!("argument {name} was not bound")))
+}
+
 #[inline(always)]
 fn rds_token(
     py: Python<'_>,
-    names: (&str, &str, &str, &str),
-    hostname: &Bound<'_, PyAny>,
-    port: &Bound<'_, PyAny>,
-    username: &Bound<'_, PyAny>,
-    region: Option<&Bound<'_, PyAny>>,
-    credentials: Option<&Bound<'_, PyAny>>,
-    expires_in: Option<&Bound<'_, PyAny>>,
-    signing_time_arg: Option<&Bound<'_, PyAny>>,
+    signature: &Signature,
+    [hostname, port, username, region]: [Option<Bound<'_, PyAny>>; 4],
+    credentials: Option<Bound<'_, PyAny>>,
+    expires_in: Option<Bound<'_, PyAny>>,
+    signing_time_arg: Option<Bound<'_, PyAny>>,
 ) -> PyResult<String> {
-    let hostname = text(hostname, names.0)?;
-    let port = int(port, names.1)?;
-    let username = text(username, names.2)?;
-    let region = optional_text(region, names.3)?;
-    let expires_in = optional_int(expires_in, "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
-    let at = signing_time(py, signing_time_arg)?;
+    let names = signature.params;
+    let hostname = text(required(&hostname, names[0])?, names[0])?;
+    let port = int(required(&port, names[1])?, names[1])?;
+    let username = text(required(&username, names[2])?, names[2])?;
+    let region = optional_text(region.as_ref(), names[3])?;
+    let expires_in = optional_int(expires_in.as_ref(), "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
+    let at = signing_time(py, signing_time_arg.as_ref())?;
     let args = RequestArgs {
         kind: TokenKind::Rds,
         hostname: &hostname,
@@ -102,33 +128,55 @@ fn rds_token(
         expires_in: expires_in.value,
     };
     let request = request_for(&args).map_err(|e| expires_in.fix(port.fix(e))).or_raise(py)?;
-    let signer = signer_for(py, credentials)?;
+    let signer = signer_for(py, credentials.as_ref())?;
     Ok(signer.sign(&request.as_request(), at).or_raise(py)?.into_string())
 }
 
-/// An Aurora DSQL authentication token for `hostname` (`admin=True`: the `admin` role).
-///
-/// `region=None` infers the region from the hostname. `expires_in` is 1..604800 seconds; the
-/// other arguments are as for `generate_auth_token`.
-#[pyfunction]
-#[pyo3(
-    signature = (hostname, region=None, *, admin=None, credentials=None, expires_in=None, signing_time=None),
-    text_signature = "(hostname, region=None, *, admin=False, credentials=None, expires_in=900, signing_time=None)"
-)]
-fn generate_dsql_token(
+static DSQL_TOKEN: Signature = Signature::new(
+    "generate_dsql_token",
+    &["hostname", "region", "admin", "credentials", "expires_in", "signing_time"],
+    2,
+    1,
+);
+
+/// `generate_dsql_token(hostname, region=None, *, admin=False, credentials=None,
+/// expires_in=900, signing_time=None)`: an Aurora DSQL authentication token.
+unsafe extern "C" fn generate_dsql_token(
+    _module: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: called by CPython as METH_FASTCALL | METH_KEYWORDS.
+    unsafe {
+        fastcall::call::<6>(&DSQL_TOKEN, args, nargs, kwnames, |py, [host, region, admin, creds, expires, at]| {
+            dsql_token(py, host, region, admin, creds, expires, at)
+        })
+    }
+}
+
+const DSQL_TOKEN_DOC: &CStr = c"generate_dsql_token(hostname, region=None, *, admin=False, credentials=None, expires_in=900, signing_time=None)
+--
+
+An Aurora DSQL authentication token for hostname (admin=True: the admin role).
+
+region=None infers the region from the hostname. expires_in is 1..604800 seconds; the other
+arguments are as for generate_auth_token.";
+
+fn dsql_token(
     py: Python<'_>,
-    hostname: &Bound<'_, PyAny>,
-    region: Option<&Bound<'_, PyAny>>,
-    admin: Option<&Bound<'_, PyAny>>,
-    credentials: Option<&Bound<'_, PyAny>>,
-    expires_in: Option<&Bound<'_, PyAny>>,
-    signing_time: Option<&Bound<'_, PyAny>>,
+    hostname: Option<Bound<'_, PyAny>>,
+    region: Option<Bound<'_, PyAny>>,
+    admin: Option<Bound<'_, PyAny>>,
+    credentials: Option<Bound<'_, PyAny>>,
+    expires_in: Option<Bound<'_, PyAny>>,
+    signing_time: Option<Bound<'_, PyAny>>,
 ) -> PyResult<String> {
-    let hostname = text(hostname, "hostname")?;
-    let region = optional_text(region, "region")?;
-    let admin = flag(admin, "admin")?;
-    let expires_in = optional_int(expires_in, "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
-    let at = self::signing_time(py, signing_time)?;
+    let hostname = text(required(&hostname, "hostname")?, "hostname")?;
+    let region = optional_text(region.as_ref(), "region")?;
+    let admin = flag(admin.as_ref().filter(|a| !a.is_none()), "admin")?;
+    let expires_in = optional_int(expires_in.as_ref(), "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
+    let at = self::signing_time(py, signing_time.as_ref())?;
     let args = RequestArgs {
         kind: if admin { TokenKind::DsqlAdmin } else { TokenKind::Dsql },
         hostname: &hostname,
@@ -138,7 +186,7 @@ fn generate_dsql_token(
         expires_in: expires_in.value,
     };
     let request = request_for(&args).map_err(|e| expires_in.fix(e)).or_raise(py)?;
-    let signer = signer_for(py, credentials)?;
+    let signer = signer_for(py, credentials.as_ref())?;
     Ok(signer.sign(&request.as_request(), at).or_raise(py)?.into_string())
 }
 
@@ -146,9 +194,9 @@ fn generate_dsql_token(
 fn _auroraiam(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<PyCredentials>()?;
-    m.add_function(wrap_pyfunction!(generate_auth_token, m)?)?;
-    m.add_function(wrap_pyfunction!(generate_dsql_token, m)?)?;
-    m.add_function(wrap_pyfunction!(generate_db_auth_token, m)?)?;
+    fastcall::add(m, c"generate_auth_token", generate_auth_token, AUTH_TOKEN_DOC)?;
+    fastcall::add(m, c"generate_dsql_token", generate_dsql_token, DSQL_TOKEN_DOC)?;
+    fastcall::add(m, c"generate_db_auth_token", generate_db_auth_token, DB_AUTH_TOKEN_DOC)?;
     m.add_function(wrap_pyfunction!(errors::_error_codes, m)?)?;
     Ok(())
 }
