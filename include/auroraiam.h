@@ -18,8 +18,10 @@
  *    failure (which argument, which rule, never a secret) is kept per thread:
  *    auroraiam_last_error_message(). Panics never cross the boundary
  *    (AURORAIAM_RESULT_PANIC).
- *  - Threads: auroraiam_signer is immutable; share one between threads. Everything else is
- *    thread-safe unless its comment says otherwise.
+ *  - Threads: auroraiam_signer, auroraiam_token_info, auroraiam_diagnostics and
+ *    auroraiam_token_provider are safe to share between threads. Options and builders are
+ *    changed by their setters: set them up on one thread, then share them read-only.
+ *    Everything else is thread-safe unless its comment says otherwise.
  *  - ABI: only functions and opaque types; options are added as new functions, never as
  *    struct fields. Result values are never renumbered or reused. The shared library's soname
  *    (libauroraiam.so.0.MINOR while the major version is 0) changes when the ABI may break.
@@ -59,6 +61,44 @@
  * Longest lifetime a DSQL token may ask for, in seconds (one week).
  */
 #define AURORAIAM_MAX_DSQL_EXPIRES_IN 604800
+
+/**
+ * Default clock skew tolerated by verification and diagnosis, in seconds: a token signed up to
+ * this far in the future is accepted.
+ */
+#define AURORAIAM_DEFAULT_MAX_CLOCK_SKEW 300
+
+/**
+ * Default token length in bytes above which diagnosis warns that poolers may truncate it.
+ */
+#define AURORAIAM_DEFAULT_POOLER_LENGTH_LIMIT 1024
+
+/**
+ * Default refresh margin of a token provider, in seconds.
+ */
+#define AURORAIAM_DEFAULT_REFRESH_MARGIN 60
+
+/**
+ * The usual bound on one default-chain resolution, in milliseconds (20 s).
+ */
+#define AURORAIAM_DEFAULT_CHAIN_TIMEOUT_MS 20000
+
+/**
+ * Returned by an `auroraiam_secret_lookup` that wrote the secret.
+ */
+#define AURORAIAM_SECRET_FOUND 0
+
+/**
+ * Returned by an `auroraiam_secret_lookup` that knows no secret for the key id: the
+ * verification fails with `AURORAIAM_RESULT_UNKNOWN_ACCESS_KEY`.
+ */
+#define AURORAIAM_SECRET_UNKNOWN 1
+
+/**
+ * Size of the buffer an `auroraiam_secret_lookup` writes the secret into: the longest secret
+ * access key the library accepts.
+ */
+#define AURORAIAM_SECRET_BUFFER_LEN 1024
 
 /**
  * Status of a call: `AURORAIAM_RESULT_OK` (0) or the reason it failed.
@@ -188,6 +228,12 @@ enum auroraiam_result
      * auroraiam (tests check that every core error is mapped), please report it.
      */
     AURORAIAM_RESULT_INTERNAL = 7904,
+    /**
+     * The function needs a feature this build of the library was made without (the default
+     * credential chain in the slim build; C boundary only). `auroraiam_has_default_chain()`
+     * tells which build you have.
+     */
+    AURORAIAM_RESULT_UNSUPPORTED = 7905,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -196,6 +242,66 @@ typedef enum auroraiam_result auroraiam_result;
 typedef uint32_t auroraiam_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * The kind of a token: which service it is signed for and which action it grants.
+ *
+ * Values are stable and never reused; 0 is no kind (what a getter returns for NULL).
+ * Functions take and return it as `uint32_t`; `auroraiam_token_kind_name()` gives its name.
+ */
+enum auroraiam_token_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * RDS / Aurora IAM database authentication (`rds-db`, `Action=connect`), name "rds".
+     */
+    AURORAIAM_TOKEN_KIND_RDS = 1,
+    /**
+     * Aurora DSQL, any role but `admin` (`dsql`, `Action=DbConnect`), name "dsql".
+     */
+    AURORAIAM_TOKEN_KIND_DSQL = 2,
+    /**
+     * Aurora DSQL, the `admin` role (`dsql`, `Action=DbConnectAdmin`), name "dsql-admin".
+     */
+    AURORAIAM_TOKEN_KIND_DSQL_ADMIN = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum auroraiam_token_kind auroraiam_token_kind;
+#else
+typedef uint32_t auroraiam_token_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Where an `auroraiam_credentials_callback` puts the credentials it resolved (opaque).
+ *
+ * Lent by the library for the duration of one callback call only: use it on the callback's
+ * thread, before the callback returns, and never keep the pointer.
+ */
+typedef struct auroraiam_credentials_sink auroraiam_credentials_sink;
+
+/**
+ * What a token is meant for and when it will be used, for `auroraiam_token_diagnose()`
+ * (opaque).
+ *
+ * Create with `auroraiam_diagnose_options_new()`, adjust with the
+ * `auroraiam_diagnose_options_set_*()` functions, free with `auroraiam_diagnose_options_free()`.
+ * Setters change it, so do not call them while another thread uses the options; once set up,
+ * any number of threads may diagnose with the same options at once.
+ */
+typedef struct auroraiam_diagnose_options auroraiam_diagnose_options;
+
+/**
+ * The findings of `auroraiam_token_diagnose()` (opaque, immutable): errors first, then
+ * warnings; empty when nothing was found.
+ *
+ * Read it with `auroraiam_diagnostics_count()` and the per-index getters, free it with
+ * `auroraiam_diagnostics_free()`. Any number of threads may read one list at once.
+ */
+typedef struct auroraiam_diagnostics auroraiam_diagnostics;
 
 /**
  * Signs tokens with one set of AWS credentials (opaque).
@@ -208,9 +314,554 @@ typedef uint32_t auroraiam_result;
  */
 typedef struct auroraiam_signer auroraiam_signer;
 
+/**
+ * The fields of a token, decoded (opaque, immutable).
+ *
+ * Made by `auroraiam_token_parse*()` and by the `auroraiam_token_verify*()` functions; freed
+ * with `auroraiam_token_info_free()`. The getters only read it, so one info may be read by
+ * any number of threads at once. Strings it returns are borrowed from it: valid until it is
+ * freed, never to be freed or modified by the caller. It holds no secret (the session token
+ * it may have seen is wiped when it is freed; the signature is not exposed).
+ */
+typedef struct auroraiam_token_info auroraiam_token_info;
+
+/**
+ * Hands out tokens for one endpoint, cached and refreshed (opaque, thread-safe).
+ *
+ * A token is reused while it has more than the refresh margin of life left (its effective
+ * expiry: the earlier of signing time + lifetime and the expiry of the credentials that signed
+ * it); credentials come from the builder's source through a cache that refreshes them before
+ * they expire, with one fetch in flight however many threads ask. Share one provider between
+ * any number of threads; a cache hit takes a shared lock and copies the token. Free it with
+ * `auroraiam_token_provider_free()` once no thread uses it.
+ */
+typedef struct auroraiam_token_provider auroraiam_token_provider;
+
+/**
+ * Describes a token provider before it is built (opaque): the endpoint, the token lifetime,
+ * the refresh margin and the credentials source.
+ *
+ * Create with `auroraiam_token_provider_builder_new_rds()` or `_new_dsql()`, adjust with the
+ * `auroraiam_token_provider_builder_set_*()` / `_use_*()` functions, make providers with
+ * `auroraiam_token_provider_builder_build()` (the builder stays yours and can build more),
+ * free with `auroraiam_token_provider_builder_free()` (which wipes explicit credentials). Not
+ * thread-safe: use one builder from one thread at a time.
+ */
+typedef struct auroraiam_token_provider_builder auroraiam_token_provider_builder;
+
+/**
+ * What `auroraiam_token_verify*()` checks a token against besides its signature (opaque).
+ *
+ * Create with `auroraiam_verify_options_new()`, adjust with the `auroraiam_verify_options_set_*()`
+ * functions, free with `auroraiam_verify_options_free()`. Setters change it, so do not call
+ * them while another thread uses the options; once set up, any number of threads may verify
+ * with the same options at once.
+ */
+typedef struct auroraiam_verify_options auroraiam_verify_options;
+
+/**
+ * Resolves AWS credentials for an `auroraiam_token_provider` (a secrets manager, a vault, an
+ * in-house STS client...).
+ *
+ * Called with the `userdata` given to `auroraiam_token_provider_builder_use_credentials_callback()`
+ * and a sink: fill it with `auroraiam_credentials_sink_set()` (or `_set_len()`) and return 0.
+ * To fail, return `AURORAIAM_RESULT_CREDENTIALS_NOT_FOUND` (the provider reports
+ * `CREDENTIALS_NOT_FOUND`) or any other non-zero value (`CREDENTIALS_PROVIDER_FAILED`),
+ * optionally after `auroraiam_credentials_sink_set_error()` with a reason for the message.
+ *
+ * Threading: the provider calls it when it needs credentials (the first token, credentials
+ * about to expire, after `auroraiam_token_provider_invalidate()`), on the thread that asked
+ * for the token — any thread that uses the provider. One provider never runs two calls at once
+ * (its credential cache keeps one fetch in flight; other threads wait for that fetch), but two
+ * providers sharing a callback and userdata may call it concurrently. It must not call
+ * functions of the same provider (that waits for itself until the fetch wait gives up) and
+ * must not unwind (no C++ exception or longjmp across the library).
+ */
+typedef int (*auroraiam_credentials_callback)(void *userdata,
+                                              struct auroraiam_credentials_sink *sink);
+
+/**
+ * Finds the secret access key for an access key id, for `auroraiam_token_verify_with_lookup()`.
+ *
+ * Called at most once per verification, on the verifying thread, with:
+ * - `userdata`: the pointer given to the verify function, untouched;
+ * - `access_key_id`, `access_key_id_len`: the key id from the token, NUL-terminated and with
+ *   its length (a forged token may put a NUL byte inside: compare with `strlen()` or use the
+ *   length); borrowed for the call;
+ * - `secret_buf`, `secret_buf_len`: a library buffer of `AURORAIAM_SECRET_BUFFER_LEN` bytes;
+ *   write the secret there (no NUL needed) and its length to `*secret_len`. The library wipes
+ *   the buffer after use; wipe your own copies.
+ *
+ * Return `AURORAIAM_SECRET_FOUND` after writing the secret, `AURORAIAM_SECRET_UNKNOWN` when
+ * there is none for this key id (`UNKNOWN_ACCESS_KEY`), any other value when the lookup itself
+ * failed (the verification returns `CREDENTIALS_PROVIDER_FAILED` naming the value). A
+ * `*secret_len` above `secret_buf_len` is `INVALID_CREDENTIALS`, a secret that is not UTF-8
+ * `INVALID_UTF8`. The callback must not unwind (no C++ exception or longjmp across the library).
+ */
+typedef int (*auroraiam_secret_lookup)(void *userdata,
+                                       const char *access_key_id,
+                                       size_t access_key_id_len,
+                                       char *secret_buf,
+                                       size_t secret_buf_len,
+                                       size_t *secret_len);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Gives the provider the credentials the callback resolved (copied; wipe your own copies).
+ *
+ * - `access_key_id`, `secret_access_key`: required, NUL-terminated UTF-8.
+ * - `session_token`: the session token of temporary credentials, or NULL (or "") for
+ *   long-term keys.
+ * - `expires_at`: NULL when the credentials do not expire, else a pointer to their expiry in
+ *   Unix seconds: the provider refreshes them (calls the callback again) before then, and never
+ *   hands out a token that outlives them.
+ *
+ * Returns `AURORAIAM_RESULT_OK`, or `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_CREDENTIALS`
+ * (malformed values, an expiry outside 1970..9999); then nothing is stored, and if the callback
+ * still returns 0 the provider fails with `CREDENTIALS_PROVIDER_FAILED` naming the reason.
+ * A later successful call replaces earlier values. Only valid inside the callback.
+ *
+ * # Safety
+ * `sink` is the pointer the callback received; each string is NULL or NUL-terminated;
+ * `expires_at` is NULL or readable.
+ */
+auroraiam_result auroraiam_credentials_sink_set(struct auroraiam_credentials_sink *sink,
+                                                const char *access_key_id,
+                                                const char *secret_access_key,
+                                                const char *session_token,
+                                                const int64_t *expires_at);
+
+/**
+ * `auroraiam_credentials_sink_set()` with each string given as a pointer and a byte length
+ * (`access_key_id` and `secret_access_key` non-NULL; `session_token` NULL for none, then its
+ * length is ignored; lengths above `PTRDIFF_MAX` are `INVALID_LENGTH`; a NUL byte inside a
+ * value is `INVALID_CREDENTIALS`).
+ *
+ * # Safety
+ * `sink` is the pointer the callback received; each string pointer is NULL or points to at
+ * least its length in readable bytes; `expires_at` is NULL or readable.
+ */
+auroraiam_result auroraiam_credentials_sink_set_len(struct auroraiam_credentials_sink *sink,
+                                                    const char *access_key_id,
+                                                    size_t access_key_id_len,
+                                                    const char *secret_access_key,
+                                                    size_t secret_access_key_len,
+                                                    const char *session_token,
+                                                    size_t session_token_len,
+                                                    const int64_t *expires_at);
+
+/**
+ * Gives a reason for a failure the callback is about to return (non-zero): the provider's
+ * detail message becomes "the credentials callback failed: <message>". Do not put secrets in
+ * it. `message` is NUL-terminated UTF-8, copied (at most 1024 bytes are kept). Returns
+ * `AURORAIAM_RESULT_OK`, `NULL_ARGUMENT` or `INVALID_UTF8`. Only valid inside the callback.
+ *
+ * # Safety
+ * `sink` is the pointer the callback received; `message` is NULL or NUL-terminated.
+ */
+auroraiam_result auroraiam_credentials_sink_set_error(struct auroraiam_credentials_sink *sink,
+                                                      const char *message);
+
+/**
+ * Creates diagnose options with the defaults: the system clock at the time of each diagnosis,
+ * `AURORAIAM_DEFAULT_MAX_CLOCK_SKEW` (300 s), `AURORAIAM_DEFAULT_POOLER_LENGTH_LIMIT` (1024
+ * bytes), no expected host, port or user.
+ *
+ * Stores them in `*options_out` (free with `auroraiam_diagnose_options_free()`) and returns
+ * `AURORAIAM_RESULT_OK`, or `NULL_ARGUMENT` when `options_out` is NULL. Thread-safe.
+ *
+ * # Safety
+ * `options_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_diagnose_options_new(struct auroraiam_diagnose_options **options_out);
+
+/**
+ * Frees diagnose options. NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or options from this library not freed before, unused by other threads.
+ */
+void auroraiam_diagnose_options_free(struct auroraiam_diagnose_options *options);
+
+/**
+ * Diagnoses as of `now` (Unix seconds) instead of the system clock: `INVALID_SIGNING_TIME`
+ * outside 1970..9999, `NULL_ARGUMENT` for NULL `options`; on failure the options are
+ * unchanged. Not thread-safe for the same options (see `auroraiam_diagnose_options`).
+ *
+ * # Safety
+ * `options` is NULL or live options not used by another thread during the call.
+ */
+auroraiam_result auroraiam_diagnose_options_set_now(struct auroraiam_diagnose_options *options,
+                                                    int64_t now);
+
+/**
+ * How many seconds in the future a signing time may lie before `NOT_YET_VALID` is reported
+ * (default 300): 0..=4294967295, else `INVALID_ARGUMENT`. Otherwise as
+ * `auroraiam_diagnose_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_diagnose_options_set_now()`.
+ */
+auroraiam_result auroraiam_diagnose_options_set_max_clock_skew(struct auroraiam_diagnose_options *options,
+                                                               int64_t seconds);
+
+/**
+ * The host the token is meant for (compared case-insensitively; `HOST_MISMATCH` when it
+ * differs). `hostname` is NUL-terminated UTF-8, copied; NULL is `NULL_ARGUMENT`, invalid
+ * UTF-8 `INVALID_UTF8`. Otherwise as `auroraiam_diagnose_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_diagnose_options_set_now()`; `hostname` is NULL or NUL-terminated.
+ */
+auroraiam_result auroraiam_diagnose_options_set_expect_hostname(struct auroraiam_diagnose_options *options,
+                                                                const char *hostname);
+
+/**
+ * The port the token is meant for (`PORT_MISMATCH` when it differs): 1..=65535, else
+ * `INVALID_PORT`. Otherwise as `auroraiam_diagnose_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_diagnose_options_set_now()`.
+ */
+auroraiam_result auroraiam_diagnose_options_set_expect_port(struct auroraiam_diagnose_options *options,
+                                                            int64_t port);
+
+/**
+ * The database user the token is meant for (compared exactly; `USER_MISMATCH` when it
+ * differs). NUL-terminated UTF-8, copied; NULL is `NULL_ARGUMENT`. Otherwise as
+ * `auroraiam_diagnose_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_diagnose_options_set_now()`; `username` is NULL or NUL-terminated.
+ */
+auroraiam_result auroraiam_diagnose_options_set_expect_username(struct auroraiam_diagnose_options *options,
+                                                                const char *username);
+
+/**
+ * Token length in bytes above which `TOO_LONG_FOR_POOLERS` is reported (default
+ * `AURORAIAM_DEFAULT_POOLER_LENGTH_LIMIT`, 1024). Otherwise as
+ * `auroraiam_diagnose_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_diagnose_options_set_now()`.
+ */
+auroraiam_result auroraiam_diagnose_options_set_pooler_length_limit(struct auroraiam_diagnose_options *options,
+                                                                    size_t bytes);
+
+/**
+ * Lists the reasons a server would reject the token (severity "error": expired, not yet
+ * valid, region of the scope vs the hostname, RDS lifetime above 900 s, temporary key without
+ * session token, host/port/user other than expected) and likely trouble (severity "warning":
+ * longer than poolers accept, a host that is not an AWS endpoint name), without the secret.
+ *
+ * `options` may be NULL for the defaults (see `auroraiam_diagnose_options_new()`).
+ *
+ * On success stores a new list in `*diagnostics_out` (free it with
+ * `auroraiam_diagnostics_free()`) and returns `AURORAIAM_RESULT_OK` — also when it found
+ * problems: finding them is the function's job. Returns `NULL_ARGUMENT` (`info` or
+ * `diagnostics_out` is NULL) or `INVALID_SIGNING_TIME` (the system clock is outside
+ * 1970..9999), then leaves `*diagnostics_out` untouched. Thread-safe.
+ *
+ * # Safety
+ * `info` is NULL or a live info; `options` is NULL or live options; `diagnostics_out` is NULL
+ * or writable.
+ */
+auroraiam_result auroraiam_token_diagnose(const struct auroraiam_token_info *info,
+                                          const struct auroraiam_diagnose_options *options,
+                                          struct auroraiam_diagnostics **diagnostics_out);
+
+/**
+ * Frees a diagnostics list and its strings. NULL is a no-op.
+ *
+ * # Safety
+ * `diagnostics` is NULL or a list from this library not freed before, unused by other threads.
+ */
+void auroraiam_diagnostics_free(struct auroraiam_diagnostics *diagnostics);
+
+/**
+ * Number of findings (0 = nothing found); 0 when `diagnostics` is NULL.
+ *
+ * # Safety
+ * `diagnostics` is NULL or a live list.
+ */
+size_t auroraiam_diagnostics_count(const struct auroraiam_diagnostics *diagnostics);
+
+/**
+ * True when at least one finding has severity "error" (the server will reject the token);
+ * false when `diagnostics` is NULL.
+ *
+ * # Safety
+ * `diagnostics` is NULL or a live list.
+ */
+bool auroraiam_diagnostics_has_errors(const struct auroraiam_diagnostics *diagnostics);
+
+/**
+ * The stable code of finding `index`: "EXPIRED", "NOT_YET_VALID", "REGION_MISMATCH",
+ * "EXPIRES_IN_TOO_LONG", "MISSING_SESSION_TOKEN", "HOST_MISMATCH", "PORT_MISMATCH",
+ * "USER_MISMATCH", "TOO_LONG_FOR_POOLERS", "NOT_AN_AWS_ENDPOINT" (the same names on every
+ * surface; newer libraries may add codes). A static string: never free it. NULL when
+ * `diagnostics` is NULL or `index` is not below the count.
+ *
+ * # Safety
+ * `diagnostics` is NULL or a live list.
+ */
+const char *auroraiam_diagnostics_code(const struct auroraiam_diagnostics *diagnostics,
+                                       size_t index);
+
+/**
+ * The severity of finding `index`: "error" (the server will reject the token) or "warning".
+ * A static string: never free it. NULL when `diagnostics` is NULL or `index` is out of range.
+ *
+ * # Safety
+ * `diagnostics` is NULL or a live list.
+ */
+const char *auroraiam_diagnostics_severity(const struct auroraiam_diagnostics *diagnostics,
+                                           size_t index);
+
+/**
+ * The explanation of finding `index`, with the values involved (never a secret), e.g.
+ * "expired 60 s ago: signed at ... for 900 s ...". Borrowed from the list: valid until
+ * `auroraiam_diagnostics_free()`. NULL when `diagnostics` is NULL or `index` is out of range.
+ *
+ * # Safety
+ * `diagnostics` is NULL or a live list.
+ */
+const char *auroraiam_diagnostics_message(const struct auroraiam_diagnostics *diagnostics,
+                                          size_t index);
+
+/**
+ * Parses a token (NUL-terminated) into its fields without checking its signature: for
+ * logging, diagnosing (`auroraiam_token_diagnose()`) and routing. To trust a token, verify it
+ * (`auroraiam_token_verify*()`).
+ *
+ * Every part a server checks for shape is checked: host and port, `Action`, the credential
+ * scope, `X-Amz-Date`, `X-Amz-Expires`, the signature's form, no unknown or repeated
+ * parameter, no scheme, no whitespace, at most 64 KiB.
+ *
+ * On success stores a new info in `*info_out` (free it with `auroraiam_token_info_free()`)
+ * and returns `AURORAIAM_RESULT_OK`. On failure returns `NULL_ARGUMENT` (`token` or
+ * `info_out` is NULL), `INVALID_UTF8` or `TOKEN_MALFORMED` (the detail message says what is
+ * wrong, without echoing the signature or session token), and leaves `*info_out` untouched.
+ *
+ * Thread-safe.
+ *
+ * # Safety
+ * `token` is NULL or NUL-terminated; `info_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_token_parse(const char *token, struct auroraiam_token_info **info_out);
+
+/**
+ * `auroraiam_token_parse()` with the token given as a pointer and a byte length (a password
+ * field that is not NUL-terminated; a NUL byte inside is `TOKEN_MALFORMED`). `token` must not
+ * be NULL; a length above `PTRDIFF_MAX` is `INVALID_LENGTH`. Everything else as
+ * `auroraiam_token_parse()`.
+ *
+ * # Safety
+ * `token` is NULL or points to `token_len` readable bytes; `info_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_token_parse_len(const char *token,
+                                           size_t token_len,
+                                           struct auroraiam_token_info **info_out);
+
+/**
+ * Frees a token info and the strings borrowed from it. NULL is a no-op. No other thread may
+ * use it during or after this call.
+ *
+ * # Safety
+ * `info` is NULL or an info from this library not freed before.
+ */
+void auroraiam_token_info_free(struct auroraiam_token_info *info);
+
+/**
+ * The token's kind as an `auroraiam_token_kind` value (`AURORAIAM_TOKEN_KIND_RDS`, `_DSQL`,
+ * `_DSQL_ADMIN`); 0 when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+uint32_t auroraiam_token_info_kind(const struct auroraiam_token_info *info);
+
+/**
+ * The host as written in the token (its case kept). Borrowed from `info` (valid until
+ * `auroraiam_token_info_free()`); NULL when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+const char *auroraiam_token_info_hostname(const struct auroraiam_token_info *info);
+
+/**
+ * True when the token names a port (RDS tokens always do; DSQL tokens normally do not).
+ * False when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+bool auroraiam_token_info_has_port(const struct auroraiam_token_info *info);
+
+/**
+ * The port (1..=65535), or 0 when the token has none or `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+uint16_t auroraiam_token_info_port(const struct auroraiam_token_info *info);
+
+/**
+ * The database user, percent-decoded (RDS tokens); NULL for DSQL tokens (which carry none)
+ * and when `info` is NULL. Borrowed from `info`.
+ *
+ * A token can percent-encode any byte, so the decoded user may contain a NUL byte (no signer
+ * of this library produces one): C sees the text up to it, and
+ * `auroraiam_token_info_username_len()` gives the full length — compare it with `strlen()`
+ * before trusting the string.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+const char *auroraiam_token_info_username(const struct auroraiam_token_info *info);
+
+/**
+ * Length in bytes of the decoded database user (see `auroraiam_token_info_username()`);
+ * 0 when there is none or `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+size_t auroraiam_token_info_username_len(const struct auroraiam_token_info *info);
+
+/**
+ * The access key id from the token's credential scope, percent-decoded. Borrowed from
+ * `info`; NULL when `info` is NULL. Like the user it may contain a NUL byte in a token not
+ * made by a real signer: compare `strlen()` with `auroraiam_token_info_access_key_id_len()`.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+const char *auroraiam_token_info_access_key_id(const struct auroraiam_token_info *info);
+
+/**
+ * Length in bytes of the access key id; 0 when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+size_t auroraiam_token_info_access_key_id_len(const struct auroraiam_token_info *info);
+
+/**
+ * The region of the token's credential scope (`us-east-1`). Borrowed from `info`; NULL when
+ * `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+const char *auroraiam_token_info_region(const struct auroraiam_token_info *info);
+
+/**
+ * The service of the token's credential scope: "rds-db" (RDS) or "dsql". Borrowed from
+ * `info`; NULL when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+const char *auroraiam_token_info_service(const struct auroraiam_token_info *info);
+
+/**
+ * When the token was signed (`X-Amz-Date`), in Unix seconds; 0 when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+int64_t auroraiam_token_info_signing_time(const struct auroraiam_token_info *info);
+
+/**
+ * The lifetime the token asks for (`X-Amz-Expires`), in seconds; 0 when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+int64_t auroraiam_token_info_expires_in(const struct auroraiam_token_info *info);
+
+/**
+ * Signing time plus lifetime, in Unix seconds: from then on servers reject the token (it may
+ * die earlier with the temporary credentials that signed it, which a token does not show).
+ * 0 when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+int64_t auroraiam_token_info_expires_at(const struct auroraiam_token_info *info);
+
+/**
+ * True when the token carries a session token (`X-Amz-Security-Token`, temporary
+ * credentials). The session token itself is never exposed. False when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+bool auroraiam_token_info_has_session_token(const struct auroraiam_token_info *info);
+
+/**
+ * Length of the token text in bytes (poolers with short password buffers truncate long
+ * tokens, see `auroraiam_token_diagnose()`); 0 when `info` is NULL.
+ *
+ * # Safety
+ * `info` is NULL or a live info.
+ */
+size_t auroraiam_token_info_length(const struct auroraiam_token_info *info);
+
+/**
+ * Seconds of life the token has left at `now` (Unix seconds): `expires_at - now`, negative
+ * once it has expired.
+ *
+ * On success stores the value in `*remaining_out` and returns `AURORAIAM_RESULT_OK`. Returns
+ * `NULL_ARGUMENT` (`info` or `remaining_out` is NULL) or `INVALID_SIGNING_TIME` (`now` outside
+ * 1970..9999), then leaves `*remaining_out` untouched. Thread-safe.
+ *
+ * # Safety
+ * `info` is NULL or a live info; `remaining_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_token_info_remaining(const struct auroraiam_token_info *info,
+                                                int64_t now,
+                                                int64_t *remaining_out);
+
+/**
+ * The token with its signature and session token masked (`X-Amz-Signature=<redacted:64
+ * chars>`), safe to log; the host, port, user, key id, scope, date and lifetime stay
+ * readable. Text that is not a token at all is masked whole (`<redacted: 7 bytes, not a
+ * token>`), so anything typed into a password field can be passed.
+ *
+ * On success stores a new NUL-terminated string in `*redacted_out` (release it with
+ * `auroraiam_token_free()`) and returns `AURORAIAM_RESULT_OK`. Returns `NULL_ARGUMENT`
+ * (`token` or `redacted_out` is NULL) or `INVALID_UTF8`, then leaves `*redacted_out`
+ * untouched. Thread-safe.
+ *
+ * # Safety
+ * `token` is NULL or NUL-terminated; `redacted_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_token_redact(const char *token, char **redacted_out);
+
+/**
+ * `auroraiam_token_redact()` with the text given as a pointer and a byte length (`token`
+ * must not be NULL; a length above `PTRDIFF_MAX` is `INVALID_LENGTH`).
+ *
+ * # Safety
+ * `token` is NULL or points to `token_len` readable bytes; `redacted_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_token_redact_len(const char *token,
+                                            size_t token_len,
+                                            char **redacted_out);
+
+/**
+ * The name of a token kind: "rds", "dsql" or "dsql-admin" (the `kind` of the shared test
+ * vectors and of the other language bindings); "unknown" for any other value.
+ *
+ * Returns a static NUL-terminated string: never free it; never NULL. Thread-safe.
+ */
+const char *auroraiam_token_kind_name(uint32_t kind);
 
 /**
  * Copies the detail message of the calling thread's most recent call into `buf`.
@@ -230,6 +881,279 @@ extern "C" {
  * `buf` is NULL or points to `buf_len` writable bytes.
  */
 size_t auroraiam_last_error_message(char *buf, size_t buf_len);
+
+/**
+ * Starts a provider for RDS / Aurora tokens: the password for `username` at `hostname:port`.
+ *
+ * Strings are NUL-terminated UTF-8 and copied; they, `port` and everything set later are
+ * validated by `auroraiam_token_provider_builder_build()` with the same rules and statuses as
+ * `auroraiam_signer_rds_token()`. Defaults: region inferred from the hostname, lifetime
+ * `AURORAIAM_DEFAULT_EXPIRES_IN` (900 s), refresh margin `AURORAIAM_DEFAULT_REFRESH_MARGIN`
+ * (60 s), credentials from the default chain (the environment in the slim build).
+ *
+ * Stores a new builder in `*builder_out` (free it with `auroraiam_token_provider_builder_free()`)
+ * and returns `AURORAIAM_RESULT_OK`; or `NULL_ARGUMENT` / `INVALID_UTF8` and leaves
+ * `*builder_out` untouched. Thread-safe.
+ *
+ * # Safety
+ * Each string is NULL or NUL-terminated; `builder_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_token_provider_builder_new_rds(const char *hostname,
+                                                          int64_t port,
+                                                          const char *username,
+                                                          struct auroraiam_token_provider_builder **builder_out);
+
+/**
+ * Starts a provider for Aurora DSQL tokens for `hostname`: `admin` true for the `admin` role
+ * (`DbConnectAdmin`), false for any other role (`DbConnect`). Defaults, validation, ownership
+ * and results as `auroraiam_token_provider_builder_new_rds()` (lifetime up to
+ * `AURORAIAM_MAX_DSQL_EXPIRES_IN`).
+ *
+ * # Safety
+ * `hostname` is NULL or NUL-terminated; `builder_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_token_provider_builder_new_dsql(const char *hostname,
+                                                           bool admin,
+                                                           struct auroraiam_token_provider_builder **builder_out);
+
+/**
+ * Frees a builder and wipes the explicit credentials it holds. NULL is a no-op. Providers
+ * built from it stay valid (they own copies).
+ *
+ * # Safety
+ * `builder` is NULL or a builder from this library not freed before.
+ */
+void auroraiam_token_provider_builder_free(struct auroraiam_token_provider_builder *builder);
+
+/**
+ * Signs for `region` instead of inferring it from the hostname (NUL-terminated UTF-8, copied;
+ * validated by `auroraiam_token_provider_builder_build()`: `INVALID_REGION`). Returns
+ * `AURORAIAM_RESULT_OK`, `NULL_ARGUMENT` or `INVALID_UTF8`; on failure the builder is unchanged.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder not used by another thread; `region` is NULL or
+ * NUL-terminated.
+ */
+auroraiam_result auroraiam_token_provider_builder_set_region(struct auroraiam_token_provider_builder *builder,
+                                                             const char *region);
+
+/**
+ * Token lifetime in seconds (RDS 1..=900, DSQL 1..=604800; checked by
+ * `auroraiam_token_provider_builder_build()`: `INVALID_EXPIRES_IN`). Returns
+ * `AURORAIAM_RESULT_OK` or `NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder not used by another thread.
+ */
+auroraiam_result auroraiam_token_provider_builder_set_expires_in(struct auroraiam_token_provider_builder *builder,
+                                                                 int64_t expires_in);
+
+/**
+ * Refresh margin in seconds (default `AURORAIAM_DEFAULT_REFRESH_MARGIN`, 60): a cached token is
+ * replaced once it has less than this left, and no token is handed out whose credentials
+ * expire within it. Must be shorter than the lifetime (checked by
+ * `auroraiam_token_provider_builder_build()`: `INVALID_ARGUMENT`, also for a negative value).
+ * Returns `AURORAIAM_RESULT_OK` or `NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder not used by another thread.
+ */
+auroraiam_result auroraiam_token_provider_builder_set_refresh_margin(struct auroraiam_token_provider_builder *builder,
+                                                                     int64_t seconds);
+
+/**
+ * Uses fixed credentials (copied; wiped when the builder and its providers are freed; wipe
+ * your own copies). `session_token` NULL (or "") for long-term keys; `expires_at` NULL when
+ * they do not expire, else a pointer to their expiry in Unix seconds (tokens then never
+ * outlive them; once they are too close to it the provider fails with `CREDENTIALS_EXPIRED`).
+ * Validated now: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_CREDENTIALS`; on failure the builder
+ * is unchanged. Replaces any source chosen before.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder not used by another thread; each string is NULL or
+ * NUL-terminated; `expires_at` is NULL or readable.
+ */
+auroraiam_result auroraiam_token_provider_builder_use_credentials(struct auroraiam_token_provider_builder *builder,
+                                                                  const char *access_key_id,
+                                                                  const char *secret_access_key,
+                                                                  const char *session_token,
+                                                                  const int64_t *expires_at);
+
+/**
+ * `auroraiam_token_provider_builder_use_credentials()` with each string given as a pointer and
+ * a byte length (`access_key_id`, `secret_access_key` non-NULL; `session_token` NULL for none,
+ * then its length is ignored; lengths above `PTRDIFF_MAX` are `INVALID_LENGTH`; a NUL byte
+ * inside a value is `INVALID_CREDENTIALS`).
+ *
+ * # Safety
+ * `builder` is NULL or a live builder not used by another thread; each string pointer is NULL
+ * or points to at least its length in readable bytes; `expires_at` is NULL or readable.
+ */
+auroraiam_result auroraiam_token_provider_builder_use_credentials_len(struct auroraiam_token_provider_builder *builder,
+                                                                      const char *access_key_id,
+                                                                      size_t access_key_id_len,
+                                                                      const char *secret_access_key,
+                                                                      size_t secret_access_key_len,
+                                                                      const char *session_token,
+                                                                      size_t session_token_len,
+                                                                      const int64_t *expires_at);
+
+/**
+ * Uses the `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` environment
+ * variables, read at each credential fetch (the first token, and after
+ * `auroraiam_token_provider_invalidate()`); unset variables make the token call fail with
+ * `CREDENTIALS_NOT_FOUND`. Replaces any source chosen before. Returns `AURORAIAM_RESULT_OK` or
+ * `NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder not used by another thread.
+ */
+auroraiam_result auroraiam_token_provider_builder_use_environment(struct auroraiam_token_provider_builder *builder);
+
+/**
+ * Uses the AWS SDKs' default credential chain, in SDK order: environment variables, the
+ * shared config and credentials files (profiles, `credential_process`, assume-role, SSO), web
+ * identity (EKS IRSA), the ECS / EKS Pod Identity container endpoint, EC2 instance metadata
+ * (IMDSv2). Temporary credentials are refreshed before they expire.
+ *
+ * - `profile`: NULL for `AWS_PROFILE` (or `default`); else the profile to use, and then the
+ *   environment variables are skipped, as the AWS CLI does (1..=256 bytes).
+ * - `timeout_ms`: bound on one resolution through the whole chain, 1..=600000 ms;
+ *   `AURORAIAM_DEFAULT_CHAIN_TIMEOUT_MS` (20000) is the usual choice.
+ *
+ * Validated now: `NULL_ARGUMENT` (builder), `INVALID_UTF8`, `INVALID_ARGUMENT` (profile or
+ * timeout out of range). In a build without the chain (`auroraiam_has_default_chain()` is
+ * false) it returns `AURORAIAM_RESULT_UNSUPPORTED`. On failure the builder is unchanged;
+ * otherwise replaces any source chosen before.
+ *
+ * Resolution failures surface from the token call: `CREDENTIALS_NOT_FOUND` (no source had
+ * credentials) or `CREDENTIALS_PROVIDER_FAILED` (a configured source failed or timed out); the
+ * detail message names every source tried and why, never a secret.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder not used by another thread; `profile` is NULL or
+ * NUL-terminated.
+ */
+auroraiam_result auroraiam_token_provider_builder_use_default_chain(struct auroraiam_token_provider_builder *builder,
+                                                                    const char *profile,
+                                                                    int64_t timeout_ms);
+
+/**
+ * Uses a C callback for credentials (see `auroraiam_credentials_callback` for its contract and
+ * threading). `callback` must not be NULL; `userdata` is passed to it untouched (may be NULL),
+ * never freed by the library, and must stay valid, and usable from any thread that uses the
+ * providers built with it, until they are freed. Replaces any source chosen before. Returns
+ * `AURORAIAM_RESULT_OK` or `NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder not used by another thread; `callback` follows
+ * `auroraiam_credentials_callback`'s contract.
+ */
+auroraiam_result auroraiam_token_provider_builder_use_credentials_callback(struct auroraiam_token_provider_builder *builder,
+                                                                           auroraiam_credentials_callback callback,
+                                                                           void *userdata);
+
+/**
+ * Builds a provider from the builder's settings, validating them all: `INVALID_HOSTNAME`,
+ * `INVALID_PORT`, `INVALID_USERNAME`, `INVALID_REGION`, `REGION_REQUIRED`, `INVALID_EXPIRES_IN`
+ * (as `auroraiam_signer_*_token()`), `INVALID_ARGUMENT` (refresh margin negative or not shorter
+ * than the lifetime), `NULL_ARGUMENT`. No credentials are fetched yet: the first
+ * `auroraiam_token_provider_token()` does that.
+ *
+ * On success stores a new provider in `*provider_out` (free it with
+ * `auroraiam_token_provider_free()`) and returns `AURORAIAM_RESULT_OK`; on failure leaves it
+ * untouched. The builder is only read and stays the caller's. Thread-safe for distinct builders.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder not modified during the call; `provider_out` is NULL or
+ * writable.
+ */
+auroraiam_result auroraiam_token_provider_builder_build(const struct auroraiam_token_provider_builder *builder,
+                                                        struct auroraiam_token_provider **provider_out);
+
+/**
+ * Frees a provider, its cached token and credentials (wiped). NULL is a no-op. No other
+ * thread may use it during or after this call; tokens it handed out stay valid (copies).
+ *
+ * # Safety
+ * `provider` is NULL or a provider from this library not freed before.
+ */
+void auroraiam_token_provider_free(struct auroraiam_token_provider *provider);
+
+/**
+ * A token for the provider's endpoint, valid for at least the refresh margin: the cached one
+ * while it is, else a new one (fetching credentials first when they are missing or about to
+ * expire).
+ *
+ * On success stores a new NUL-terminated copy in `*token_out` (release it with
+ * `auroraiam_token_free()`), its length in `*token_len_out` and its effective expiry (Unix
+ * seconds, rounded down: the earlier of signing time + lifetime and the credentials' expiry)
+ * in `*expires_at_out`, and returns `AURORAIAM_RESULT_OK`. `token_len_out` and
+ * `expires_at_out` may be NULL.
+ *
+ * On failure returns `NULL_ARGUMENT`, `CREDENTIALS_NOT_FOUND`, `CREDENTIALS_PROVIDER_FAILED`
+ * (the source failed; the detail names it and, for the default chain, every source tried),
+ * `INVALID_CREDENTIALS` (a source returned malformed credentials), `CREDENTIALS_EXPIRED`
+ * (credentials expire within the refresh margin even after a refresh) or
+ * `INVALID_SIGNING_TIME` (system clock outside 1970..9999), and writes no out-parameter.
+ * The next call tries again.
+ *
+ * Thread-safe: call it from any number of threads at once. It may block while credentials
+ * are fetched (files, a process, HTTP; bounded by the chain timeout for the default chain);
+ * cache hits do not block on I/O.
+ *
+ * # Safety
+ * `provider` is NULL or a live provider; `token_out` is NULL or writable; `token_len_out` and
+ * `expires_at_out` are NULL or writable.
+ */
+auroraiam_result auroraiam_token_provider_token(const struct auroraiam_token_provider *provider,
+                                                char **token_out,
+                                                size_t *token_len_out,
+                                                int64_t *expires_at_out);
+
+/**
+ * `auroraiam_token_provider_token()` with an explicit clock: `now` in Unix seconds
+ * (`INVALID_SIGNING_TIME` outside 1970..9999) is used as the signing time of a new token and
+ * for every expiry decision. For tests and simulations; servers use the real clock. Everything
+ * else as `auroraiam_token_provider_token()`.
+ *
+ * # Safety
+ * As `auroraiam_token_provider_token()`.
+ */
+auroraiam_result auroraiam_token_provider_token_at(const struct auroraiam_token_provider *provider,
+                                                   int64_t now,
+                                                   char **token_out,
+                                                   size_t *token_len_out,
+                                                   int64_t *expires_at_out);
+
+/**
+ * Drops the cached token and credentials: the next token call fetches credentials and signs
+ * anew. Call it when the database rejected a token (e.g. the credentials were revoked).
+ * Returns `AURORAIAM_RESULT_OK`, or `NULL_ARGUMENT` when `provider` is NULL. Thread-safe.
+ *
+ * # Safety
+ * `provider` is NULL or a live provider.
+ */
+auroraiam_result auroraiam_token_provider_invalidate(const struct auroraiam_token_provider *provider);
+
+/**
+ * How many times the provider fetched credentials from its source (for metrics and tests:
+ * with a warm cache it stays put however many tokens are handed out); 0 when `provider` is
+ * NULL. Thread-safe.
+ *
+ * # Safety
+ * `provider` is NULL or a live provider.
+ */
+uint64_t auroraiam_token_provider_credential_fetch_count(const struct auroraiam_token_provider *provider);
+
+/**
+ * True when this build of the library has the AWS SDKs' default credential chain (the
+ * default build), false for the slim build (`--no-default-features`), where
+ * `auroraiam_token_provider_builder_use_default_chain()` returns
+ * `AURORAIAM_RESULT_UNSUPPORTED` and a provider without an explicit source reads the
+ * environment variables. Thread-safe.
+ */
+bool auroraiam_has_default_chain(void);
 
 /**
  * A static English description of a result value, e.g. "invalid hostname".
@@ -490,6 +1414,184 @@ auroraiam_result auroraiam_signer_dsql_token_len(const struct auroraiam_signer *
  * `token` is NULL or a token from this library not freed before.
  */
 void auroraiam_token_free(char *token);
+
+/**
+ * Creates verify options with the defaults: the system clock at the time of each
+ * verification, `AURORAIAM_DEFAULT_MAX_CLOCK_SKEW` (300 s), no expected kind, host, port,
+ * user or region (only the signature and the lifetime are checked).
+ *
+ * Stores them in `*options_out` (free with `auroraiam_verify_options_free()`) and returns
+ * `AURORAIAM_RESULT_OK`, or `NULL_ARGUMENT` when `options_out` is NULL. Thread-safe.
+ *
+ * # Safety
+ * `options_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_verify_options_new(struct auroraiam_verify_options **options_out);
+
+/**
+ * Frees verify options. NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or options from this library not freed before, unused by other threads.
+ */
+void auroraiam_verify_options_free(struct auroraiam_verify_options *options);
+
+/**
+ * Verifies as of `now` (Unix seconds) instead of the system clock: `INVALID_SIGNING_TIME`
+ * outside 1970..9999, `NULL_ARGUMENT` for NULL `options`; on failure the options are
+ * unchanged. Not thread-safe for the same options (see `auroraiam_verify_options`).
+ *
+ * # Safety
+ * `options` is NULL or live options not used by another thread during the call.
+ */
+auroraiam_result auroraiam_verify_options_set_now(struct auroraiam_verify_options *options,
+                                                  int64_t now);
+
+/**
+ * How many seconds in the future a signing time may lie (default 300; more is
+ * `TOKEN_NOT_YET_VALID`): 0..=4294967295, else `INVALID_ARGUMENT`. Otherwise as
+ * `auroraiam_verify_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_verify_options_set_now()`.
+ */
+auroraiam_result auroraiam_verify_options_set_max_clock_skew(struct auroraiam_verify_options *options,
+                                                             int64_t seconds);
+
+/**
+ * Requires the token kind (an `auroraiam_token_kind` value; another kind is `KIND_MISMATCH`):
+ * any other number is `INVALID_ARGUMENT`. Otherwise as `auroraiam_verify_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_verify_options_set_now()`.
+ */
+auroraiam_result auroraiam_verify_options_set_expect_kind(struct auroraiam_verify_options *options,
+                                                          uint32_t kind);
+
+/**
+ * Requires the host (compared case-insensitively; another host is `HOST_MISMATCH`).
+ * NUL-terminated UTF-8, copied; NULL is `NULL_ARGUMENT`, invalid UTF-8 `INVALID_UTF8`.
+ * Otherwise as `auroraiam_verify_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_verify_options_set_now()`; `hostname` is NULL or NUL-terminated.
+ */
+auroraiam_result auroraiam_verify_options_set_expect_hostname(struct auroraiam_verify_options *options,
+                                                              const char *hostname);
+
+/**
+ * Requires the port (another or no port is `PORT_MISMATCH`): 1..=65535, else `INVALID_PORT`.
+ * Otherwise as `auroraiam_verify_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_verify_options_set_now()`.
+ */
+auroraiam_result auroraiam_verify_options_set_expect_port(struct auroraiam_verify_options *options,
+                                                          int64_t port);
+
+/**
+ * Requires the database user (compared exactly; another user is `USER_MISMATCH`).
+ * NUL-terminated UTF-8, copied; NULL is `NULL_ARGUMENT`. Otherwise as
+ * `auroraiam_verify_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_verify_options_set_now()`; `username` is NULL or NUL-terminated.
+ */
+auroraiam_result auroraiam_verify_options_set_expect_username(struct auroraiam_verify_options *options,
+                                                              const char *username);
+
+/**
+ * Requires the region of the credential scope (compared exactly; another region is
+ * `REGION_MISMATCH`). NUL-terminated UTF-8, copied; NULL is `NULL_ARGUMENT`. Otherwise as
+ * `auroraiam_verify_options_set_now()`.
+ *
+ * # Safety
+ * As `auroraiam_verify_options_set_now()`; `region` is NULL or NUL-terminated.
+ */
+auroraiam_result auroraiam_verify_options_set_expect_region(struct auroraiam_verify_options *options,
+                                                            const char *region);
+
+/**
+ * Verifies a token (NUL-terminated) signed with one known key: recomputes its SigV4 signature
+ * with `secret_access_key` (constant-time comparison), then checks kind, host, port, user and
+ * region against `options`, and its lifetime at the options' clock. For a server or proxy that
+ * accepts IAM tokens, and for tests.
+ *
+ * - `access_key_id`, `secret_access_key`: the key the token must be signed with (a token
+ *   signed by another key id is `UNKNOWN_ACCESS_KEY`). Both are borrowed for the call; the
+ *   library's copy of the secret is wiped before it returns.
+ * - `options`: NULL for the defaults (system clock, 300 s skew, no expectations).
+ * - `info_out`: NULL, or where to store the verified token's fields (free them with
+ *   `auroraiam_token_info_free()`); written only on success.
+ *
+ * Returns `AURORAIAM_RESULT_OK` when the token is genuine, meant for what the options expect,
+ * and alive. Otherwise the first reason, exactly: `NULL_ARGUMENT`, `INVALID_UTF8`,
+ * `TOKEN_MALFORMED`, `UNKNOWN_ACCESS_KEY`, `SIGNATURE_MISMATCH` (wrong secret or an altered
+ * token), `KIND_MISMATCH`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`,
+ * `REGION_MISMATCH`, `TOKEN_NOT_YET_VALID`, `TOKEN_EXPIRED` (the signature is checked before
+ * the expectations, those before the lifetime); the detail message says what differed and
+ * never contains the secret, the signature or the session token. Thread-safe.
+ *
+ * # Safety
+ * Each string is NULL or NUL-terminated; `options` is NULL or live options; `info_out` is NULL
+ * or writable.
+ */
+auroraiam_result auroraiam_token_verify(const char *token,
+                                        const char *access_key_id,
+                                        const char *secret_access_key,
+                                        const struct auroraiam_verify_options *options,
+                                        struct auroraiam_token_info **info_out);
+
+/**
+ * `auroraiam_token_verify()` with each string given as a pointer and a byte length (none may
+ * be NULL; lengths above `PTRDIFF_MAX` are `INVALID_LENGTH`). Everything else as
+ * `auroraiam_token_verify()`.
+ *
+ * # Safety
+ * Each string pointer is NULL or points to at least its length in readable bytes; `options`
+ * is NULL or live options; `info_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_token_verify_len(const char *token,
+                                            size_t token_len,
+                                            const char *access_key_id,
+                                            size_t access_key_id_len,
+                                            const char *secret_access_key,
+                                            size_t secret_access_key_len,
+                                            const struct auroraiam_verify_options *options,
+                                            struct auroraiam_token_info **info_out);
+
+/**
+ * Verifies a token (NUL-terminated) whose secret comes from `lookup` (see
+ * `auroraiam_secret_lookup`): for a server that knows many keys. `lookup` must not be NULL;
+ * `userdata` is passed to it untouched (may be NULL). Checks, options, `info_out`, results and
+ * thread-safety as `auroraiam_token_verify()`, plus the lookup's own failures
+ * (`CREDENTIALS_PROVIDER_FAILED`, `INVALID_CREDENTIALS`, `INVALID_UTF8`). The lookup runs on
+ * the calling thread before the function returns; it is not called for a malformed token.
+ *
+ * # Safety
+ * `token` is NULL or NUL-terminated; `lookup` follows `auroraiam_secret_lookup`'s contract;
+ * `options` is NULL or live options; `info_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_token_verify_with_lookup(const char *token,
+                                                    auroraiam_secret_lookup lookup,
+                                                    void *userdata,
+                                                    const struct auroraiam_verify_options *options,
+                                                    struct auroraiam_token_info **info_out);
+
+/**
+ * `auroraiam_token_verify_with_lookup()` with the token given as a pointer and a byte length
+ * (`token` must not be NULL; a length above `PTRDIFF_MAX` is `INVALID_LENGTH`).
+ *
+ * # Safety
+ * `token` is NULL or points to `token_len` readable bytes; otherwise as
+ * `auroraiam_token_verify_with_lookup()`.
+ */
+auroraiam_result auroraiam_token_verify_with_lookup_len(const char *token,
+                                                        size_t token_len,
+                                                        auroraiam_secret_lookup lookup,
+                                                        void *userdata,
+                                                        const struct auroraiam_verify_options *options,
+                                                        struct auroraiam_token_info **info_out);
 
 /**
  * The library's version as a NUL-terminated string, e.g. "0.1.0".

@@ -22,6 +22,26 @@ impl Failure {
         }
     }
 
+    /// A core error code with a message written at the boundary (conversions the core has no
+    /// helper for, e.g. a negative number of seconds).
+    pub(crate) fn core(code: auroraiam::ErrorCode, message: impl Into<String>) -> Failure {
+        Failure::from(auroraiam::Error::new(code, message))
+    }
+
+    /// The function needs a cargo feature this build was made without.
+    #[cfg_attr(feature = "credential-chain", allow(dead_code))]
+    pub(crate) fn unsupported(message: impl Into<String>) -> Failure {
+        Failure {
+            result: auroraiam_result::Unsupported,
+            message: message.into(),
+        }
+    }
+
+    /// The detail message.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+
     /// A length argument cannot describe a buffer.
     pub(crate) fn invalid_length(field: &str, len: usize) -> Failure {
         Failure {

@@ -6,16 +6,25 @@
 //!
 //! Layout: [`ptr`] holds every raw-pointer operation, [`call`] the panic guard every export runs
 //! in, [`result`] the status enum, [`last_error`] the per-thread detail message, and
-//! [`version`], [`signer`], [`token`] the exported functions.
+//! [`version`], [`signer`], [`token`] the exported functions of token generation;
+//! [`inspect`], [`diagnose`], [`verify`] those of reading, diagnosing and verifying tokens;
+//! [`provider`] and [`credentials_callback`] the cached token provider and its sources.
 #![allow(non_camel_case_types)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 pub mod call;
 pub mod constants;
+pub mod credentials_callback;
+pub mod diagnose;
+pub mod inspect;
+pub mod kind;
 pub mod last_error;
+mod options;
+pub mod provider;
 mod ptr;
 pub mod result;
 pub mod signer;
 pub mod token;
+pub mod verify;
 pub mod version;

@@ -3,7 +3,7 @@
 //! Exported functions never dereference, cast or allocate through raw pointers themselves:
 //! they call the helpers here, each of which states the condition the C caller must meet.
 
-use std::ffi::{c_char, CStr};
+use std::ffi::{c_char, c_void, CStr};
 use std::ptr::NonNull;
 
 use zeroize::Zeroize;
@@ -90,6 +90,38 @@ pub(crate) unsafe fn object_arg<'a, T>(
     unsafe { ptr.as_ref() }.ok_or_else(|| Failure::null_argument(field))
 }
 
+/// Borrows an object the library handed out earlier for modification (`T *` argument).
+///
+/// # Safety
+/// `ptr` is NULL or came from [`into_raw`] for the same `T` (or is a `&mut T` the library lent
+/// to a callback), has not been freed, and no other thread uses it during the call.
+pub(crate) unsafe fn object_mut_arg<'a, T>(
+    ptr: *mut T,
+    field: &'static str,
+) -> Result<&'a mut T, Failure> {
+    // SAFETY: per this function's contract a non-NULL `ptr` is a live, unshared T.
+    unsafe { ptr.as_mut() }.ok_or_else(|| Failure::null_argument(field))
+}
+
+/// Borrows an object for an infallible getter: NULL gives `None` (the getter then returns its
+/// documented zero value).
+///
+/// # Safety
+/// As [`object_arg`].
+pub(crate) unsafe fn object_ref<'a, T>(ptr: *const T) -> Option<&'a T> {
+    // SAFETY: per this function's contract a non-NULL `ptr` is a live Box<T>.
+    unsafe { ptr.as_ref() }
+}
+
+/// Reads an optional `const int64_t *` argument (NULL means absent).
+///
+/// # Safety
+/// `ptr` is NULL or points to a readable `int64_t`.
+pub(crate) unsafe fn opt_i64_arg(ptr: *const i64) -> Option<i64> {
+    // SAFETY: per this function's contract.
+    unsafe { ptr.as_ref() }.copied()
+}
+
 /// An out-parameter checked for NULL up front and written only on success.
 pub(crate) struct Out<T>(NonNull<T>);
 
@@ -99,6 +131,11 @@ impl<T> Out<T> {
         NonNull::new(ptr)
             .map(Out)
             .ok_or_else(|| Failure::null_argument(field))
+    }
+
+    /// An optional out-parameter: NULL means the caller does not want the value.
+    pub(crate) fn optional(ptr: *mut T) -> Option<Self> {
+        NonNull::new(ptr).map(Out)
     }
 
     /// Stores `value`; the previous content is not read or dropped.
@@ -191,6 +228,84 @@ pub(crate) unsafe fn copy_to_buffer(text: &str, buf: *mut c_char, capacity: usiz
         }
     }
     text.len()
+}
+
+/// A string handed to C as a borrowed `const char *`: the text, then a NUL. Interior NUL bytes
+/// are kept (C sees the text up to the first one; the `*_len` getters give the full length).
+pub(crate) struct CText(Box<[u8]>);
+
+impl CText {
+    /// Copies `text` and appends the NUL.
+    pub(crate) fn new(text: &str) -> CText {
+        let mut bytes = Vec::with_capacity(text.len() + 1);
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.push(0);
+        CText(bytes.into_boxed_slice())
+    }
+
+    /// Pointer to the NUL-terminated bytes, valid as long as `self`.
+    pub(crate) fn as_ptr(&self) -> *const c_char {
+        self.0.as_ptr().cast::<c_char>()
+    }
+
+    /// Length of the text in bytes, without the terminating NUL.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len() - 1
+    }
+}
+
+/// A static Rust string as a static NUL-terminated C string: each distinct text is copied once
+/// and kept for the life of the process (callers pass a small fixed set: kind, code and
+/// severity names), so the pointer never dangles.
+pub(crate) fn static_text(text: &'static str) -> *const c_char {
+    use std::sync::Mutex;
+    static INTERNED: Mutex<Vec<(&'static str, &'static CStr)>> = Mutex::new(Vec::new());
+    let mut interned = INTERNED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, c)) = interned.iter().find(|(t, _)| *t == text) {
+        return c.as_ptr();
+    }
+    let owned = std::ffi::CString::new(text.replace('\0', "")).unwrap_or_default();
+    let leaked: &'static CStr = Box::leak(owned.into_boxed_c_str());
+    interned.push((text, leaked));
+    leaked.as_ptr()
+}
+
+/// The caller's `void *userdata` for a callback, passed back untouched on whichever thread
+/// calls the callback. The library never dereferences it; the C API documents that it must be
+/// usable from any thread that uses the object it was given to.
+#[derive(Clone, Copy)]
+pub(crate) struct UserData(pub(crate) *mut c_void);
+
+// SAFETY: the pointer is only handed back to the caller's own callback, never dereferenced
+// here; the documented contract makes thread-safety of what it points to the caller's part.
+unsafe impl Send for UserData {}
+// SAFETY: as for Send.
+unsafe impl Sync for UserData {}
+
+/// A buffer the library lends to a callback to write a secret into; wiped (every byte of its
+/// capacity) when dropped.
+pub(crate) struct SecretBuffer(zeroize::Zeroizing<Vec<u8>>);
+
+impl SecretBuffer {
+    /// A zeroed buffer of `capacity` bytes.
+    pub(crate) fn new(capacity: usize) -> SecretBuffer {
+        SecretBuffer(zeroize::Zeroizing::new(vec![0u8; capacity]))
+    }
+
+    /// The buffer as the callback's `char *` and its size.
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut c_char {
+        self.0.as_mut_ptr().cast::<c_char>()
+    }
+
+    /// Size of the buffer in bytes.
+    pub(crate) fn capacity(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The first `len` bytes the callback wrote, or `None` when `len` exceeds the buffer.
+    pub(crate) fn written(&self, len: usize) -> Option<&[u8]> {
+        self.0.get(..len)
+    }
 }
 
 /// A static NUL-terminated string as a C pointer (valid for the life of the process).

@@ -75,6 +75,10 @@ pub enum auroraiam_result {
     /// The core reported an error this build of the C library has no value for: a bug in
     /// auroraiam (tests check that every core error is mapped), please report it.
     Internal = 7904,
+    /// The function needs a feature this build of the library was made without (the default
+    /// credential chain in the slim build; C boundary only). `auroraiam_has_default_chain()`
+    /// tells which build you have.
+    Unsupported = 7905,
 }
 
 /// Name and description of the values that exist only at the C boundary.
@@ -99,6 +103,11 @@ const BOUNDARY_ONLY: &[(auroraiam_result, &str, &str)] = &[
         auroraiam_result::Internal,
         "INTERNAL",
         "internal error: an unmapped core error",
+    ),
+    (
+        auroraiam_result::Unsupported,
+        "UNSUPPORTED",
+        "the feature is not in this build of the library",
     ),
 ];
 
@@ -133,6 +142,7 @@ impl auroraiam_result {
         auroraiam_result::InvalidLength,
         auroraiam_result::Panic,
         auroraiam_result::Internal,
+        auroraiam_result::Unsupported,
     ];
 
     /// The value with this number, if there is one.
