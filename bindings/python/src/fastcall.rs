@@ -136,20 +136,22 @@ pub(crate) unsafe fn call<const N: usize>(
     kwnames: *mut ffi::PyObject,
     body: impl for<'py> FnOnce(Python<'py>, [Option<Bound<'py, PyAny>>; N]) -> PyResult<String>,
 ) -> *mut ffi::PyObject {
-    // SAFETY: CPython holds the GIL while it calls a function.
-    let py = unsafe { Python::assume_attached() };
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: forwarded from this function's contract.
-        let bound = unsafe { signature.bind::<N>(py, args, nargs, kwnames) }?;
-        body(py, bound)
-    }));
-    let error = match outcome {
-        Ok(Ok(token)) => return PyString::new(py, &token).into_ptr(),
-        Ok(Err(e)) => e,
-        Err(_) => PanicException::new_err(format!("{}() panicked (a bug in auroraiam)", signature.function)),
-    };
-    error.restore(py);
-    ptr::null_mut()
+    // CPython holds the GIL while it calls a function; `attach` records that for pyo3, so that
+    // Python references dropped in `body` are released at once, not queued for later.
+    Python::attach(|py| {
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: forwarded from this function's contract.
+            let bound = unsafe { signature.bind::<N>(py, args, nargs, kwnames) }?;
+            body(py, bound)
+        }));
+        let error = match outcome {
+            Ok(Ok(token)) => return PyString::new(py, &token).into_ptr(),
+            Ok(Err(e)) => e,
+            Err(_) => PanicException::new_err(format!("{}() panicked (a bug in auroraiam)", signature.function)),
+        };
+        error.restore(py);
+        ptr::null_mut()
+    })
 }
 
 /// A CPython fastcall-with-keywords C function.

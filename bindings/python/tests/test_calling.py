@@ -99,3 +99,31 @@ def test_no_reference_leaks() -> None:
     calls()
     gc.collect()
     assert [sys.getrefcount(o) for o in watched] == before
+
+
+def test_no_memory_growth() -> None:
+    # Temporary Python objects made per call (UTF-8 copies of arguments, exceptions) are freed by
+    # the call itself, not queued: memory stays flat over many calls.
+    import tracemalloc
+
+    mapping = {"aws_access_key_id": AKID, "aws_secret_access_key": SECRET}
+
+    def calls(n: int) -> None:
+        for _ in range(n):
+            auroraiam.generate_auth_token(HOST, 5432, "app_user", "us-east-1", credentials=mapping, signing_time=AT)
+            auroraiam.generate_dsql_token(DSQL_HOST, admin=True, credentials=CREDS)
+            try:
+                auroraiam.generate_auth_token(HOST, 0, "app_user", credentials=CREDS)
+            except auroraiam.InvalidParameterError:
+                pass
+
+    calls(1000)
+    tracemalloc.start()
+    try:
+        calls(100)
+        before = tracemalloc.get_traced_memory()[0]
+        calls(20_000)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 256 * 1024, f"{grown} bytes still allocated after 20,000 calls"
