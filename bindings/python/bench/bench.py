@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -148,15 +149,25 @@ def bench_cold(runs: int) -> dict[str, float]:
         for _ in range(3):
             run_child(code, env)
     samples: dict[str, list[float]] = {name: [] for name in programs}
-    for _ in range(runs):  # interleaved, so background load hits every program alike
-        for name, code in programs.items():
-            samples[name].append(run_child(code, env))
+    order = list(programs)
+    for _ in range(runs):  # every round runs each program once, in a fresh random order
+        random.shuffle(order)
+        for name in order:
+            samples[name].append(run_child(programs[name], env))
     medians = {name: statistics.median(s) for name, s in samples.items()}
-    bare = medians["bare python -c pass"]
-    print(f"\ncold start (median of {runs} interleaved subprocess runs, {sys.executable}):")
+    bare = samples["bare python -c pass"]
+    print(f"\ncold start (median of {runs} rounds of subprocess runs, {sys.executable};")
+    print("  'over bare' is the median of the per-round differences):")
     for name, t in medians.items():
-        extra = "" if name.startswith("bare") else f"   {fmt_time(t - bare).strip()} over bare"
+        extra = ""
+        if not name.startswith("bare"):
+            extra = f"   {fmt_time(statistics.median(a - b for a, b in zip(samples[name], bare))).strip()} over bare"
         print(f"  {name:45s} {fmt_time(t)}{extra}")
+    # The interpreter's own account of the import (cumulative µs of the `auroraiam` line).
+    trace = subprocess.run([sys.executable, "-X", "importtime", "-c", IMPORT_ONLY], env=env, check=True,
+                           capture_output=True, text=True).stderr
+    line = [x for x in trace.splitlines() if x.rstrip().endswith("| auroraiam")][-1]
+    print(f"  {'import auroraiam per -X importtime':45s} {int(line.split('|')[1]) / 1000:7.2f} ms cumulative")
     return medians
 
 

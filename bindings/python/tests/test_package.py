@@ -115,3 +115,17 @@ def test_examples_exist() -> None:
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: p.name)
 def test_examples_compile(path: Path, tmp_path: Path) -> None:
     py_compile.compile(str(path), cfile=str(tmp_path / "x.pyc"), doraise=True)
+
+
+def test_import_and_first_token_load_no_other_modules() -> None:
+    # Cold start: `import auroraiam` plus a first token should cost next to nothing over a bare
+    # interpreter. Nothing beyond the package itself may be imported (no datetime, typing, ...).
+    code = (
+        "import sys; before = set(sys.modules); import auroraiam; "
+        "auroraiam.generate_auth_token('db.cluster-x.us-east-1.rds.amazonaws.com', 5432, 'u', "
+        "credentials={'aws_access_key_id': 'AKID', 'aws_secret_access_key': 'S'}); "
+        "print(sorted(set(sys.modules) - before))"
+    )
+    run = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "['auroraiam', 'auroraiam._auroraiam', 'auroraiam._errors']"

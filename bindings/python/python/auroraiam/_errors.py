@@ -1,7 +1,5 @@
 """Exceptions raised by auroraiam (defined in Python, raised from the native module)."""
 
-from __future__ import annotations
-
 __all__ = ["AuroraIamError", "InvalidParameterError", "CredentialsError"]
 
 
@@ -18,7 +16,7 @@ class AuroraIamError(Exception):
         super().__init__(message)
         self.code = code
 
-    def __reduce__(self) -> tuple[type[AuroraIamError], tuple[str, str]]:
+    def __reduce__(self) -> "tuple[type[AuroraIamError], tuple[str, str]]":
         return (type(self), (str(self), self.code))
 
 
