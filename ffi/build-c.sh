@@ -6,17 +6,29 @@
 #   target/auroraiam-c/lib/libauroraiam.so -> <soname>
 #   target/auroraiam-c/lib/libauroraiam.a
 #   target/auroraiam-c/{version,soname,native-static-libs}
+#
+#   ffi/build-c.sh --slim   the slim build instead (--no-default-features: no default credential
+#                           chain), cargo profile release-slim (target/release-slim, so it never
+#                           overwrites the full build's artifacts), staged the same way in
+#                           target/auroraiam-c/slim/lib
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARGO=${CARGO:-cargo}
 out=target/auroraiam-c
+cargo_args=(--release)
+built=target/release
+if [ "${1:-}" = "--slim" ]; then
+  out=target/auroraiam-c/slim
+  cargo_args=(--profile release-slim --no-default-features)
+  built=target/release-slim
+fi
 mkdir -p "$out/lib"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 # `cargo rustc` rather than `cargo build` only to get rustc's list of the system libraries a
 # static link needs (cargo replays the note when the build is fresh).
-if ! "$CARGO" rustc --release -p auroraiam-ffi --lib -- --print native-static-libs 2>"$log"; then
+if ! "$CARGO" rustc "${cargo_args[@]}" -p auroraiam-ffi --lib -- --print native-static-libs 2>"$log"; then
   cat "$log" >&2
   exit 1
 fi
@@ -25,17 +37,17 @@ native=$(sed -n 's/^note: native-static-libs: //p' "$log" | tail -n 1)
 [ -n "$native" ] || native="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
 
 version=$("$CARGO" pkgid -p auroraiam-ffi | sed 's/.*[@#]//')
-soname=$(readelf -d target/release/libauroraiam_ffi.so | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
-[ -n "$soname" ] || { echo "build-c: target/release/libauroraiam_ffi.so has no soname" >&2; exit 1; }
+soname=$(readelf -d "$built/libauroraiam_ffi.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+[ -n "$soname" ] || { echo "build-c: $built/libauroraiam_ffi.so has no soname" >&2; exit 1; }
 
 # Replace files atomically so a running test never sees a half-written library.
-cp target/release/libauroraiam_ffi.so "$out/lib/.libauroraiam.so.tmp"
+cp "$built/libauroraiam_ffi.so" "$out/lib/.libauroraiam.so.tmp"
 mv -f "$out/lib/.libauroraiam.so.tmp" "$out/lib/libauroraiam.so.$version"
 ln -sfn "libauroraiam.so.$version" "$out/lib/$soname"
 ln -sfn "$soname" "$out/lib/libauroraiam.so"
-cp target/release/libauroraiam_ffi.a "$out/lib/.libauroraiam.a.tmp"
+cp "$built/libauroraiam_ffi.a" "$out/lib/.libauroraiam.a.tmp"
 mv -f "$out/lib/.libauroraiam.a.tmp" "$out/lib/libauroraiam.a"
 printf '%s\n' "$version" >"$out/version"
 printf '%s\n' "$soname" >"$out/soname"
 printf '%s\n' "$native" >"$out/native-static-libs"
-echo "build-c: staged libauroraiam $version ($soname, static needs: $native) in $out/lib" >&2
+echo "build-c: staged libauroraiam $version${1:+ ($1)} ($soname, static needs: $native) in $out/lib" >&2
