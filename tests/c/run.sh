@@ -2,12 +2,17 @@
 # `make test-c`: every test of the C ABI.
 #   1. header drift: regenerate include/auroraiam.h with the pinned cbindgen, fail on any diff
 #   2. Rust-side boundary tests (cargo test -p auroraiam-ffi: result mapping 1:1 with core, ...)
-#   3. release build of libauroraiam (.so + .a), staged with its soname symlinks
+#   3. release build of libauroraiam (.so + .a), staged with its soname symlinks, and of the slim
+#      library (--no-default-features: no default credential chain); their stripped sizes
 #   4. C tests (-std=c11 -Wall -Wextra -Wpedantic -Werror) against the shared and the static
-#      library: every shared vector, the API contract and bad input, 8 threads x 10 s
+#      library: every shared vector, the API contract and bad input, 8 threads x 10 s, token
+#      inspection (parse/verify/diagnose/redact of every vector token), the token provider
+#      (explicit, environment, C callback, and the default chain against the loopback AWS
+#      endpoint emulator, tests/emulators/aws_endpoints.py, in a hermetic AWS_* environment)
 #   5. the same under AddressSanitizer + UndefinedBehaviorSanitizer, and under valgrind
-#   6. a C++ translation unit including the header (-Werror), the examples (libpq, demo)
-#   7. `make install-c` into a temporary prefix, then out-of-tree consumers through
+#   6. the vector, inspection and provider tests against the slim library
+#   7. a C++ translation unit including the header (-Werror), the examples (libpq, demo)
+#   8. `make install-c` into a temporary prefix, then out-of-tree consumers through
 #      pkg-config and CMake find_package (shared and static)
 # Ends with "test-c: N passed, N failed" (N = individual checks) and exits non-zero on any failure.
 set -uo pipefail
@@ -15,6 +20,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 OUT=$ROOT/target/auroraiam-c/tests
 LIB=$ROOT/target/auroraiam-c/lib
+SLIM_LIB=$ROOT/target/auroraiam-c/slim/lib
 mkdir -p "$OUT"
 THREAD_SECONDS=${AURORAIAM_THREAD_SECONDS:-10}
 
@@ -64,7 +70,7 @@ step() {
   total_passed=$((total_passed + p))
   total_failed=$((total_failed + f))
   if [ $rc = 0 ]; then
-    grep -E '^(vectors|threads|consumer|header check|build-c|install-c|test result)|passed, [0-9]+ failed$' "$log" | sed 's/^/    /'
+    grep -E '^(vectors|threads|consumer|header check|build-c|install-c|test result|sizes|chain|libauroraiam)|passed, [0-9]+ failed$' "$log" | sed 's/^/    /'
     echo "    ok ($((SECONDS - start)) s)"
   else
     failed_steps+=("$name")
@@ -81,6 +87,7 @@ VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kin
           --show-leak-kinds=definite,indirect)
 COMMON_SRC=(tests/c/check.c)
 VECTOR_SRC=(tests/c/vectors.c tests/c/json.c tests/c/check.c)
+EMULATOR_SRC=(tests/c/emulator.c tests/c/json.c tests/c/check.c)
 
 compile_all() {
   set -e
@@ -98,7 +105,9 @@ compile_all() {
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_vectors" tests/c/test_vectors.c "${VECTOR_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_api" tests/c/test_api.c "${COMMON_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_threads" tests/c/test_threads.c "${VECTOR_SRC[@]}" "${flags[@]}"
-    echo "compiled $kind: test_vectors test_api test_threads"
+    gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_inspect" tests/c/test_inspect.c "${VECTOR_SRC[@]}" "${flags[@]}"
+    gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_provider" tests/c/test_provider.c "${EMULATOR_SRC[@]}" "${flags[@]}"
+    echo "compiled $kind: test_vectors test_api test_threads test_inspect test_provider"
   done
   g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -O2 "-I$ROOT/include" -o "$OUT/shared/test_cxx" tests/c/test_cxx.cpp "${SHARED[@]}"
   g++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -Wold-style-cast -Wzero-as-null-pointer-constant "-I$ROOT/include" \
@@ -184,26 +193,109 @@ install_and_consume() {
   echo "consumer: DESTDIR install lays out /usr/local under the staging root"
 }
 
+# Stripped size of the full and the slim shared library (reported in docs/c.md).
+library_sizes() {
+  set -e
+  local tmp full slim
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  strip -o "$tmp/full.so" "$LIB/libauroraiam.so"
+  strip -o "$tmp/slim.so" "$SLIM_LIB/libauroraiam.so"
+  full=$(stat -c %s "$tmp/full.so")
+  slim=$(stat -c %s "$tmp/slim.so")
+  echo "sizes: libauroraiam.so stripped: $full bytes with the default credential chain, $slim bytes slim (--no-default-features)"
+}
+
+# The loopback AWS endpoint emulator (IMDSv2 and friends) for the provider tests: started once,
+# stopped (stdin closed) when the script exits.
+EMU_PID='' EMU_PORT='' EMU_FD=''
+start_emulator() {
+  local fifo=$OUT/emulator.in
+  rm -f "$fifo" "$OUT/emulator.out"
+  mkfifo "$fifo"
+  python3 tests/emulators/aws_endpoints.py --port 0 <"$fifo" >"$OUT/emulator.out" 2>"$OUT/emulator.err" &
+  EMU_PID=$!
+  exec {EMU_FD}>"$fifo"
+  rm -f "$fifo"
+  for _ in $(seq 100); do
+    grep -q '^PORT ' "$OUT/emulator.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  EMU_PORT=$(sed -n 's/^PORT //p' "$OUT/emulator.out")
+  if [ -z "$EMU_PORT" ]; then
+    echo "test-c: the AWS endpoint emulator did not start: $(cat "$OUT/emulator.err")" >&2
+    EMU_PORT=0
+  fi
+  echo "--- emulator: tests/emulators/aws_endpoints.py on 127.0.0.1:$EMU_PORT (pid $EMU_PID)"
+}
+stop_emulator() {
+  [ -n "$EMU_FD" ] && exec {EMU_FD}>&- && EMU_FD=''
+  if [ -n "$EMU_PID" ]; then
+    for _ in $(seq 20); do kill -0 "$EMU_PID" 2>/dev/null || break; sleep 0.1; done
+    kill "$EMU_PID" 2>/dev/null || true
+    wait "$EMU_PID" 2>/dev/null || true
+    EMU_PID=''
+  fi
+}
+trap stop_emulator EXIT
+
+# Runs a command with no AWS_* variable of the caller's, HOME and the AWS config files pointing
+# at empty files, and IMDS pointing at the emulator: the developer's real credentials and the
+# real instance metadata service are never used.
+HERMETIC=$OUT/hermetic
+hermetic() {
+  mkdir -p "$HERMETIC/home"
+  : >"$HERMETIC/config"
+  : >"$HERMETIC/credentials"
+  local unset=() v
+  for v in $(compgen -e); do
+    [[ $v == AWS_* ]] && unset+=(-u "$v")
+  done
+  env "${unset[@]}" HOME="$HERMETIC/home" AWS_CONFIG_FILE="$HERMETIC/config" \
+    AWS_SHARED_CREDENTIALS_FILE="$HERMETIC/credentials" AWS_REGION=us-east-1 \
+    AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$EMU_PORT" AURORAIAM_EMULATOR_PORT="$EMU_PORT" "$@"
+}
+
+# Runs a test binary (linked against the full shared library) with the slim one instead.
+slim() {
+  env LD_LIBRARY_PATH="$SLIM_LIB" "$@"
+}
+
 ensure_tools
 step header-drift bash ffi/gen-header.sh --check
 step rust-boundary-tests cargo test -q -p auroraiam-ffi
 step build-libauroraiam bash ffi/build-c.sh
+step build-libauroraiam-slim bash ffi/build-c.sh --slim
+step library-sizes library_sizes
 step compile compile_all
+start_emulator
 step vectors-shared "$OUT/shared/test_vectors"
 step vectors-static "$OUT/static/test_vectors"
 step api-shared "$OUT/shared/test_api"
 step api-static "$OUT/static/test_api"
 step threads-10s-shared "$OUT/shared/test_threads" --seconds "$THREAD_SECONDS"
 step threads-static "$OUT/static/test_threads" --rounds 2
+step inspect-shared "$OUT/shared/test_inspect"
+step inspect-static "$OUT/static/test_inspect"
+step provider-shared hermetic "$OUT/shared/test_provider"
+step provider-static hermetic "$OUT/static/test_provider" --quick
 step cxx "$OUT/shared/test_cxx"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 step asan-ubsan-vectors "$OUT/asan/test_vectors"
 step asan-ubsan-api "$OUT/asan/test_api"
 step asan-ubsan-threads "$OUT/asan/test_threads" --rounds 2
+step asan-ubsan-inspect "$OUT/asan/test_inspect"
+step asan-ubsan-provider hermetic "$OUT/asan/test_provider" --quick
 step valgrind-vectors "${VALGRIND[@]}" "$OUT/shared/test_vectors"
 step valgrind-api "${VALGRIND[@]}" "$OUT/shared/test_api"
 step valgrind-threads "${VALGRIND[@]}" "$OUT/shared/test_threads" --rounds 1
+step valgrind-inspect "${VALGRIND[@]}" "$OUT/shared/test_inspect"
+step valgrind-provider hermetic "${VALGRIND[@]}" "$OUT/shared/test_provider" --quick
 step valgrind-cxx "${VALGRIND[@]}" "$OUT/shared/test_cxx"
+stop_emulator
+step slim-vectors slim "$OUT/shared/test_vectors"
+step slim-inspect slim "$OUT/shared/test_inspect"
+step slim-provider hermetic env LD_LIBRARY_PATH="$SLIM_LIB" "$OUT/shared/test_provider" --expect-slim
 step examples examples
 step install-and-consume install_and_consume
 
