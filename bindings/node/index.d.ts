@@ -74,6 +74,46 @@ export interface AwsCredentialIdentity {
   expiration?: Date
 }
 
+/**
+ * Lists the reasons Aurora, RDS or DSQL would reject `token` (severity `error`) or that are
+ * likely to cause trouble (`warning`), errors first; empty when nothing was found. Needs no
+ * secret.
+ *
+ * @throws {Error} with `code` `TOKEN_MALFORMED` when `token` is not a token at all, or the
+ * code of a bad option (`INVALID_PORT`, `INVALID_SIGNING_TIME`, `INVALID_ARGUMENT`)
+ */
+export declare function diagnoseToken(token: string, options?: DiagnoseTokenOptions): Diagnostic[]
+
+/** Options of {@link diagnoseToken}; all optional. */
+export interface DiagnoseTokenOptions {
+  /** The time the token is (to be) used: a `Date` or Unix seconds; default now. */
+  now?: Date | number
+  /** Seconds a signing time may lie in the future (clock skew); default 300. */
+  maxClockSkew?: number
+  /** The host the token is meant for (compared case-insensitively). */
+  expectHostname?: string
+  /** The port the token is meant for. */
+  expectPort?: number
+  /** The database user the token is meant for. */
+  expectUsername?: string
+  /** Warn above this token length in bytes; default 1024. */
+  poolerLengthLimit?: number
+}
+
+/** One finding of {@link diagnoseToken}. */
+export interface Diagnostic {
+  /**
+   * Stable name: `EXPIRED`, `NOT_YET_VALID`, `REGION_MISMATCH`, `EXPIRES_IN_TOO_LONG`,
+   * `MISSING_SESSION_TOKEN`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`,
+   * `TOO_LONG_FOR_POOLERS`, `NOT_AN_AWS_ENDPOINT`, …
+   */
+  code: string
+  /** `error`: the server will reject the token; `warning`: it may work but is likely trouble. */
+  severity: 'error' | 'warning'
+  /** What was found, with the values involved (never secrets). */
+  message: string
+}
+
 /** Options of {@link DsqlSigner}: those of `@aws-sdk/dsql-signer`'s `DsqlSignerConfig`. */
 export interface DsqlSignerOptions {
   /** The cluster endpoint. */
@@ -144,6 +184,23 @@ export declare function generateAuthToken(options: AuthTokenOptions): string
  */
 export declare function generateDsqlToken(options: DsqlTokenOptions): string
 
+/**
+ * Reads the fields of a token: kind, endpoint, user, access key id, region, signing time,
+ * lifetime. Checks the token's shape, not its signature (see {@link verifyToken}).
+ *
+ * @throws {Error} with `code` `TOKEN_MALFORMED` saying what is wrong with the text
+ * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` when `token` is not a string
+ */
+export declare function parseToken(token: string): TokenInfo
+
+/**
+ * The token with its signature and session token masked, safe for logs. Never throws for a
+ * string: text that is not a token is masked whole.
+ *
+ * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` when `token` is not a string
+ */
+export declare function redactToken(token: string): string
+
 /** Options of {@link Signer}: those of `@aws-sdk/rds-signer`'s `SignerConfig`. */
 export interface SignerOptions {
   /** The database endpoint (no scheme, no port). */
@@ -168,4 +225,72 @@ export interface SignerOptions {
   profile?: string
   /** Accepted for compatibility and ignored (auroraiam always uses its own SHA-256). */
   sha256?: unknown
+}
+
+/**
+ * The fields of a token ({@link parseToken}, {@link verifyToken}). Never holds the signature
+ * or the session token.
+ */
+export interface TokenInfo {
+  /** `rds` (Action=connect), `dsql` (DbConnect) or `dsql-admin` (DbConnectAdmin). */
+  kind: 'rds' | 'dsql' | 'dsql-admin'
+  /** The host as written in the token. */
+  hostname: string
+  /** The port (RDS tokens always have one); `null` when the token has none. */
+  port: number | null
+  /** The database user (RDS); `null` for DSQL tokens. */
+  username: string | null
+  /** The region of the credential scope. */
+  region: string
+  /** The service of the credential scope: `rds-db` or `dsql`. */
+  service: string
+  /** The access key id that signed the token. */
+  accessKeyId: string
+  /** When the token was signed (`X-Amz-Date`). */
+  signingTime: Date
+  /** The lifetime in seconds (`X-Amz-Expires`). */
+  expiresIn: number
+  /** `signingTime + expiresIn`. */
+  expiresAt: Date
+  /** True when the token carries a session token (temporary credentials). */
+  hasSessionToken: boolean
+  /** The token's length in bytes (some poolers truncate passwords longer than 1024). */
+  length: number
+  /**
+   * Seconds of life left at `now` (a `Date` or Unix seconds; default the current time),
+   * negative once expired. A non-enumerable method.
+   */
+  remainingSeconds: (now?: Date | number) => number
+}
+
+/**
+ * Verifies `token` as a server would: recomputes its signature with the secret that `secrets`
+ * gives for its access key id, then checks its lifetime and what it was made for. Returns the
+ * token's fields.
+ *
+ * `secrets` is a `Map` or a plain object from access key id to secret access key, or a
+ * function `(accessKeyId) => secret | undefined` (called synchronously, at most once).
+ *
+ * @throws {Error} with `code` `SIGNATURE_MISMATCH`, `UNKNOWN_ACCESS_KEY`, `TOKEN_EXPIRED`,
+ * `TOKEN_NOT_YET_VALID`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`, `REGION_MISMATCH`,
+ * `KIND_MISMATCH` or `TOKEN_MALFORMED`; whatever `secrets` threw
+ */
+export declare function verifyToken(token: string, secrets: Map<string, string> | Record<string, string> | ((accessKeyId: string) => string | undefined | null), options?: VerifyTokenOptions): TokenInfo
+
+/** Options of {@link verifyToken}; all optional. */
+export interface VerifyTokenOptions {
+  /** The verifier's clock: a `Date` or Unix seconds; default now. */
+  now?: Date | number
+  /** Seconds a signing time may lie in the future (clock skew); default 300. */
+  maxClockSkew?: number
+  /** Required kind. */
+  expectKind?: 'rds' | 'dsql' | 'dsql-admin'
+  /** Required host (compared case-insensitively). */
+  expectHostname?: string
+  /** Required port. */
+  expectPort?: number
+  /** Required database user (exact). */
+  expectUsername?: string
+  /** Required region. */
+  expectRegion?: string
 }

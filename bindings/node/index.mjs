@@ -4,5 +4,8 @@ import { createRequire } from 'node:module'
 
 const auroraiam = createRequire(import.meta.url)('./index.js')
 
-export const { generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes, __napiBindingTarget } = auroraiam
+export const {
+  generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes,
+  parseToken, diagnoseToken, verifyToken, redactToken, __napiBindingTarget,
+} = auroraiam
 export default auroraiam

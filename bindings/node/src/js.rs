@@ -43,7 +43,7 @@ impl TypeName for JsAny {
 impl ValidateNapiValue for JsAny {}
 
 /// The property names this binding reads, in [`Key`] order.
-const KEY_NAMES: [&CStr; 15] = [
+const KEY_NAMES: [&CStr; 25] = [
     c"hostname",
     c"port",
     c"username",
@@ -59,6 +59,16 @@ const KEY_NAMES: [&CStr; 15] = [
     c"profile",
     c"then",
     c"forceRefresh",
+    c"now",
+    c"maxClockSkew",
+    c"poolerLengthLimit",
+    c"expectHostname",
+    c"expectPort",
+    c"expectUsername",
+    c"expectRegion",
+    c"expectKind",
+    c"get",
+    c"Map",
 ];
 
 /// Index of a cached property name.
@@ -81,6 +91,16 @@ pub enum Key {
     Profile,
     Then,
     ForceRefresh,
+    Now,
+    MaxClockSkew,
+    PoolerLengthLimit,
+    ExpectHostname,
+    ExpectPort,
+    ExpectUsername,
+    ExpectRegion,
+    ExpectKind,
+    Get,
+    Map,
 }
 
 /// Per-environment instance data: a reference to the array of property-name strings.
@@ -406,6 +426,104 @@ impl Js {
         let mut value = ptr::null_mut();
         check(unsafe { sys::napi_get_undefined(self.env, &mut value) })?;
         Ok(value)
+    }
+
+    /// `null`.
+    pub fn null(self) -> Result<sys::napi_value, Failure> {
+        let mut value = ptr::null_mut();
+        check(unsafe { sys::napi_get_null(self.env, &mut value) })?;
+        Ok(value)
+    }
+
+    /// A boolean.
+    pub fn new_boolean(self, b: bool) -> Result<sys::napi_value, Failure> {
+        let mut value = ptr::null_mut();
+        check(unsafe { sys::napi_get_boolean(self.env, b, &mut value) })?;
+        Ok(value)
+    }
+
+    /// A number.
+    pub fn new_number(self, n: f64) -> Result<sys::napi_value, Failure> {
+        let mut value = ptr::null_mut();
+        check(unsafe { sys::napi_create_double(self.env, n, &mut value) })?;
+        Ok(value)
+    }
+
+    /// A `Date` at `time`, to the nearest millisecond (JavaScript dates have no finer unit; a
+    /// time read from a `Date` comes back as the same `Date`).
+    pub fn new_date(self, time: SystemTime) -> Result<sys::napi_value, Failure> {
+        let ms = match time.duration_since(UNIX_EPOCH) {
+            Ok(d) => (d.as_nanos() as f64 / 1e6).round(),
+            Err(e) => -(e.duration().as_nanos() as f64 / 1e6).round(),
+        };
+        let mut value = ptr::null_mut();
+        check(unsafe { sys::napi_create_date(self.env, ms, &mut value) })?;
+        Ok(value)
+    }
+
+    /// A new empty object.
+    pub fn new_object(self) -> Result<sys::napi_value, Failure> {
+        let mut value = ptr::null_mut();
+        check(unsafe { sys::napi_create_object(self.env, &mut value) })?;
+        Ok(value)
+    }
+
+    /// A new array of `values`.
+    pub fn new_array(self, values: &[sys::napi_value]) -> Result<sys::napi_value, Failure> {
+        let mut array = ptr::null_mut();
+        check(unsafe { sys::napi_create_array_with_length(self.env, values.len(), &mut array) })?;
+        for (i, value) in values.iter().enumerate() {
+            check(unsafe { sys::napi_set_element(self.env, array, i as u32, *value) })?;
+        }
+        Ok(array)
+    }
+
+    /// Defines properties on `object` in one call (names and attributes in `properties`).
+    pub fn define(self, object: sys::napi_value, properties: &[sys::napi_property_descriptor]) -> Result<(), Failure> {
+        check(unsafe { sys::napi_define_properties(self.env, object, properties.len(), properties.as_ptr()) })
+    }
+
+    /// `object[name]` for a property name that is itself a JavaScript value.
+    pub fn get_by_value(self, object: sys::napi_value, name: sys::napi_value) -> Result<sys::napi_value, Failure> {
+        let mut value = ptr::null_mut();
+        check(unsafe { sys::napi_get_property(self.env, object, name, &mut value) })?;
+        Ok(value)
+    }
+
+    /// `Object.hasOwn(object, name)`.
+    pub fn has_own(self, object: sys::napi_value, name: sys::napi_value) -> Result<bool, Failure> {
+        let mut has = false;
+        check(unsafe { sys::napi_has_own_property(self.env, object, name, &mut has) })?;
+        Ok(has)
+    }
+
+    /// `value instanceof globalThis[constructor]`.
+    pub fn is_instance_of_global(self, value: sys::napi_value, constructor: Key) -> Result<bool, Failure> {
+        let mut global = ptr::null_mut();
+        check(unsafe { sys::napi_get_global(self.env, &mut global) })?;
+        let constructor = self.get(global, constructor)?;
+        let mut is = false;
+        check(unsafe { sys::napi_instanceof(self.env, value, constructor, &mut is) })?;
+        Ok(is)
+    }
+
+    /// `function.call(this, ...args)`; a throw leaves its exception pending (`Failure::Pending`).
+    pub fn call(self, function: sys::napi_value, this: sys::napi_value, args: &[sys::napi_value]) -> Result<sys::napi_value, Failure> {
+        let mut result = ptr::null_mut();
+        check(unsafe { sys::napi_call_function(self.env, this, function, args.len(), args.as_ptr(), &mut result) })?;
+        Ok(result)
+    }
+
+    /// Reads a string the way Node-API does, replacing what UTF-8 cannot hold (unpaired
+    /// surrogates) with U+FFFD; `Ok(false)` if `value` is not a string. For text that is only
+    /// ever displayed (a token to redact for a log), where refusing would be worse.
+    pub fn try_string_lossy(self, value: sys::napi_value, out: &mut String) -> Result<bool, Failure> {
+        out.clear();
+        let mut bytes = std::mem::take(out).into_bytes();
+        let result = self.read_utf8_into(value, &mut bytes);
+        // SAFETY: N-API writes valid UTF-8.
+        *out = unsafe { String::from_utf8_unchecked(bytes) };
+        result
     }
 }
 

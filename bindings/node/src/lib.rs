@@ -8,6 +8,7 @@
 
 mod cache;
 mod failure;
+mod inspect;
 mod js;
 mod one_shot;
 mod options;
@@ -29,7 +30,7 @@ use crate::options::{read_admin, TargetValues};
 use crate::signer::State;
 
 /// Throws a failure for napi-rs-generated entry points.
-fn thrown<T>(js: Js, result: Result<T, Failure>) -> napi::Result<T> {
+pub(crate) fn thrown<T>(js: Js, result: Result<T, Failure>) -> napi::Result<T> {
     result.map_err(|failure| {
         failure.throw(js);
         already_thrown()

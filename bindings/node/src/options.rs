@@ -86,7 +86,7 @@ impl TargetValues {
 ///
 /// Range rules stay in the core. Values beyond ±2^63 saturate (and ±Infinity is not whole),
 /// so the core reports them out of range rather than signing something else.
-fn integer(
+pub fn integer(
     js: Js,
     value: sys::napi_value,
     field: &'static str,

@@ -100,3 +100,95 @@ pub struct DsqlSignerOptions {
     #[napi(ts_type = "unknown")]
     pub sha256: Option<String>,
 }
+
+/// The fields of a token ({@link parseToken}, {@link verifyToken}). Never holds the signature
+/// or the session token.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct TokenInfo {
+    /// `rds` (Action=connect), `dsql` (DbConnect) or `dsql-admin` (DbConnectAdmin).
+    #[napi(ts_type = "'rds' | 'dsql' | 'dsql-admin'")]
+    pub kind: String,
+    /// The host as written in the token.
+    pub hostname: String,
+    /// The port (RDS tokens always have one); `null` when the token has none.
+    #[napi(ts_type = "number | null")]
+    pub port: u32,
+    /// The database user (RDS); `null` for DSQL tokens.
+    #[napi(ts_type = "string | null")]
+    pub username: String,
+    /// The region of the credential scope.
+    pub region: String,
+    /// The service of the credential scope: `rds-db` or `dsql`.
+    pub service: String,
+    /// The access key id that signed the token.
+    pub access_key_id: String,
+    /// When the token was signed (`X-Amz-Date`).
+    #[napi(ts_type = "Date")]
+    pub signing_time: String,
+    /// The lifetime in seconds (`X-Amz-Expires`).
+    pub expires_in: u32,
+    /// `signingTime + expiresIn`.
+    #[napi(ts_type = "Date")]
+    pub expires_at: String,
+    /// True when the token carries a session token (temporary credentials).
+    pub has_session_token: bool,
+    /// The token's length in bytes (some poolers truncate passwords longer than 1024).
+    pub length: u32,
+    /// Seconds of life left at `now` (a `Date` or Unix seconds; default the current time),
+    /// negative once expired. A non-enumerable method.
+    #[napi(ts_type = "(now?: Date | number) => number")]
+    pub remaining_seconds: String,
+}
+
+/// One finding of {@link diagnoseToken}.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct Diagnostic {
+    /// Stable name: `EXPIRED`, `NOT_YET_VALID`, `REGION_MISMATCH`, `EXPIRES_IN_TOO_LONG`,
+    /// `MISSING_SESSION_TOKEN`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`,
+    /// `TOO_LONG_FOR_POOLERS`, `NOT_AN_AWS_ENDPOINT`, …
+    pub code: String,
+    /// `error`: the server will reject the token; `warning`: it may work but is likely trouble.
+    #[napi(ts_type = "'error' | 'warning'")]
+    pub severity: String,
+    /// What was found, with the values involved (never secrets).
+    pub message: String,
+}
+
+/// Options of {@link diagnoseToken}; all optional.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct DiagnoseTokenOptions {
+    /// The time the token is (to be) used: a `Date` or Unix seconds; default now.
+    #[napi(ts_type = "Date | number")]
+    pub now: Option<String>,
+    /// Seconds a signing time may lie in the future (clock skew); default 300.
+    pub max_clock_skew: Option<u32>,
+    /// The host the token is meant for (compared case-insensitively).
+    pub expect_hostname: Option<String>,
+    /// The port the token is meant for.
+    pub expect_port: Option<u32>,
+    /// The database user the token is meant for.
+    pub expect_username: Option<String>,
+    /// Warn above this token length in bytes; default 1024.
+    pub pooler_length_limit: Option<u32>,
+}
+
+/// Options of {@link verifyToken}; all optional.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct VerifyTokenOptions {
+    /// The verifier's clock: a `Date` or Unix seconds; default now.
+    #[napi(ts_type = "Date | number")]
+    pub now: Option<String>,
+    /// Seconds a signing time may lie in the future (clock skew); default 300.
+    pub max_clock_skew: Option<u32>,
+    /// Required kind.
+    #[napi(ts_type = "'rds' | 'dsql' | 'dsql-admin'")]
+    pub expect_kind: Option<String>,
+    /// Required host (compared case-insensitively).
+    pub expect_hostname: Option<String>,
+    /// Required port.
+    pub expect_port: Option<u32>,
+    /// Required database user (exact).
+    pub expect_username: Option<String>,
+    /// Required region.
+    pub expect_region: Option<String>,
+}

@@ -14,7 +14,8 @@ import { allCases, repoRoot } from './vectors.mjs'
 const require = createRequire(import.meta.url)
 const cjs = require('../index.js')
 const pkgDir = new URL('..', import.meta.url).pathname
-const PUBLIC = ['DsqlSigner', 'Signer', '__napiBindingTarget', 'errorCodes', 'generateAuthToken', 'generateDsqlToken']
+const PUBLIC = ['DsqlSigner', 'Signer', '__napiBindingTarget', 'diagnoseToken', 'errorCodes', 'generateAuthToken',
+  'generateDsqlToken', 'parseToken', 'redactToken', 'verifyToken']
 
 test('CommonJS and ESM entries export the same public API', () => {
   assert.deepEqual(Object.keys(cjs).sort(), PUBLIC)

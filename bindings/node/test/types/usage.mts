@@ -1,7 +1,8 @@
 // Type-checks index.d.ts against real usage (tsc --noEmit; never run).
 import {
-  generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes,
-  type AuthTokenOptions, type AwsCredentialIdentity, type ErrorCodeInfo, type SignerOptions,
+  generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes, parseToken, diagnoseToken, verifyToken, redactToken,
+  type AuthTokenOptions, type AwsCredentialIdentity, type ErrorCodeInfo, type SignerOptions, type TokenInfo,
+  type Diagnostic, type VerifyTokenOptions,
 } from 'auroraiam'
 
 // The AWS SDK v3 shapes (@smithy/types), written out so this file needs no SDK install.
@@ -25,6 +26,24 @@ const fixed = new Signer({ hostname: 'db', port: 3306, username: 'app', credenti
 const dsqlSigner = new DsqlSigner({ hostname: 'abc.dsql.us-east-1.on.aws', credentials: async () => credentials, expiresIn: 900 })
 const both: Promise<[string, string]> = Promise.all([dsqlSigner.getDbConnectAuthToken(), dsqlSigner.getDbConnectAdminAuthToken()])
 const codes: ErrorCodeInfo[] = errorCodes()
+
+// Inspection.
+const info: TokenInfo = parseToken(token)
+const fields: [string, number | null, string | null, Date, Date, boolean, number] =
+  [info.kind, info.port, info.username, info.signingTime, info.expiresAt, info.hasSessionToken, info.remainingSeconds(new Date())]
+const kind: 'rds' | 'dsql' | 'dsql-admin' = info.kind
+const left: number = info.remainingSeconds()
+const found: Diagnostic[] = diagnoseToken(token, { now: 1_700_000_000, expectPort: 5432, maxClockSkew: 60, poolerLengthLimit: 1024 })
+const severity: 'error' | 'warning' | undefined = found[0]?.severity
+const verifyOptions: VerifyTokenOptions = { now: new Date(), expectKind: 'rds', expectHostname: 'db', expectRegion: 'us-east-1' }
+const verified: TokenInfo = verifyToken(token, new Map([['AKID', 'secret']]), verifyOptions)
+const viaObject: TokenInfo = verifyToken(token, { AKID: 'secret' })
+const viaFunction: TokenInfo = verifyToken(token, (accessKeyId) => (accessKeyId === 'AKID' ? 'secret' : undefined))
+const forLogs: string = redactToken(token)
+// @ts-expect-error the secret lookup is synchronous
+verifyToken(token, async () => 'secret')
+// @ts-expect-error expectKind is one of the three kind names
+verifyToken(token, {}, { expectKind: 'aurora' })
 const first: { name: string; number: number; description: string } | undefined = codes[0]
 
 // @ts-expect-error port must be a number
@@ -38,4 +57,5 @@ const notString: string = signer.getAuthToken()
 // @ts-expect-error no such method
 dsqlSigner.getAuthToken()
 
-void [token, atDate, atSeconds, fromSdk, dsql, pending, fixed, both, first, notString]
+void [token, atDate, atSeconds, fromSdk, dsql, pending, fixed, both, first, notString, fields, kind, left, severity,
+  verified, viaObject, viaFunction, forLogs]
