@@ -11,34 +11,54 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /**
  * Signs Aurora DSQL tokens; a drop-in for `DsqlSigner` of `@aws-sdk/dsql-signer`.
- * Credentials as for {@link Signer}.
+ * Credentials and caching as for {@link Signer}.
  */
 export declare class DsqlSigner {
   /** Validates the options (throws like {@link generateDsqlToken}). */
   constructor(options: DsqlSignerOptions)
-  /** A new `DbConnect` token (for a custom database role), signed now. */
+  /** A `DbConnect` token (for a custom database role), cached as for {@link Signer.getAuthToken}. */
   getDbConnectAuthToken(): Promise<string>
-  /** A new `DbConnectAdmin` token (for the `admin` role), signed now. */
+  /** A `DbConnectAdmin` token (for the `admin` role), cached as for {@link Signer.getAuthToken}. */
   getDbConnectAdminAuthToken(): Promise<string>
+  /** {@link DsqlSigner.getDbConnectAuthToken} with the token's effective expiry. */
+  getDbConnectAuthTokenWithExpiry(): Promise<AuthTokenWithExpiry>
+  /** {@link DsqlSigner.getDbConnectAdminAuthToken} with the token's effective expiry. */
+  getDbConnectAdminAuthTokenWithExpiry(): Promise<AuthTokenWithExpiry>
 }
 
 /**
  * Signs Amazon RDS / Aurora IAM auth tokens; a drop-in for `Signer` of `@aws-sdk/rds-signer`
  * (same constructor options, same `getAuthToken()`), validated at construction.
  *
+ * Tokens are cached: `getAuthToken()` returns the previous token while it has more than
+ * `refreshMargin` (default 60 s) of effective life left, where the effective expiry is the
+ * earlier of the token's own (signing time + `expiresIn`) and its credentials' expiration,
+ * and never returns a token whose credentials expire within the margin.
+ *
  * `credentials` may be fixed (an identity object) or an AWS SDK credential provider
- * (`() => Promise<identity>`), called for every token; credentials that expire within 15
- * minutes are refreshed once with `{ forceRefresh: true }`, as `@aws-sdk/rds-signer` does.
- * Omitted, they come from the `AWS_*` environment variables. `sha256` is accepted and ignored.
+ * (`() => Promise<identity>`), called for every token (an unchanged identity reuses the
+ * cached token); credentials that expire within 15 minutes are refreshed once with
+ * `{ forceRefresh: true }`, as `@aws-sdk/rds-signer` does. Omitted, they come from the default
+ * credential chain (environment, shared config and credentials files with `profile`, SSO,
+ * web identity, ECS/EKS container, EC2 instance metadata), resolved on the libuv threadpool.
+ * `sha256` is accepted and ignored.
  */
 export declare class Signer {
   /** Validates the options (throws like {@link generateAuthToken}). */
   constructor(options: SignerOptions)
   /**
-   * A new token, signed now. Rejects with the errors {@link generateAuthToken} throws, or
-   * with whatever the credential provider rejected with.
+   * A token valid for more than the refresh margin: the cached one, or a new one signed now.
+   * Rejects with the errors {@link generateAuthToken} throws, with the credential chain's
+   * (`CREDENTIALS_NOT_FOUND`, `CREDENTIALS_PROVIDER_FAILED`, `CREDENTIALS_EXPIRED`), or with
+   * whatever the credential provider rejected with.
    */
   getAuthToken(): Promise<string>
+  /**
+   * As {@link Signer.getAuthToken}, with the token's effective expiry: the earlier of its
+   * own expiry and its credentials' expiration (a pool can keep the token until shortly
+   * before `expiresAt`).
+   */
+  getAuthTokenWithExpiry(): Promise<AuthTokenWithExpiry>
 }
 
 /** Options of {@link generateAuthToken}. */
@@ -51,12 +71,26 @@ export interface AuthTokenOptions {
   username: string
   /** The AWS region; omitted, it is inferred from `hostname` (`REGION_REQUIRED` if it cannot be). */
   region?: string
-  /** Credentials to sign with; omitted, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`. */
+  /**
+   * Credentials to sign with; omitted, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
+   * `AWS_SESSION_TOKEN` (only those: for the full credential chain use {@link Signer}).
+   */
   credentials?: AwsCredentialIdentity
   /** Token lifetime in seconds, 1 to 900 (default 900). */
   expiresIn?: number
   /** When the token is signed: a `Date` or Unix seconds (fractions are dropped); default now. */
   signingTime?: Date | number
+}
+
+/** A token with its effective expiry (`getAuthTokenWithExpiry()`). */
+export interface AuthTokenWithExpiry {
+  /** The token, as `getAuthToken()` returns it. */
+  token: string
+  /**
+   * The earlier of the token's expiry (signing time + `expiresIn`) and its credentials'
+   * expiration.
+   */
+  expiresAt: Date
 }
 
 /**
@@ -114,17 +148,22 @@ export interface Diagnostic {
   message: string
 }
 
-/** Options of {@link DsqlSigner}: those of `@aws-sdk/dsql-signer`'s `DsqlSignerConfig`. */
+/**
+ * Options of {@link DsqlSigner}: those of `@aws-sdk/dsql-signer`'s `DsqlSignerConfig`, plus
+ * `refreshMargin`.
+ */
 export interface DsqlSignerOptions {
   /** The cluster endpoint. */
   hostname: string
   /** The AWS region; omitted, it is inferred from `hostname`. */
   region?: string
-  /** Fixed credentials or an AWS SDK credential provider; omitted, the `AWS_*` environment variables. */
+  /** Fixed credentials or an AWS SDK credential provider; omitted, the default credential chain. */
   credentials?: AwsCredentialIdentity | ((props?: Record<string, any>) => Promise<AwsCredentialIdentity> | AwsCredentialIdentity)
   /** Token lifetime in seconds, 1 to 604800 (default 900). */
   expiresIn?: number
-  /** As for {@link SignerOptions.profile}. */
+  /** As {@link SignerOptions.refreshMargin}. */
+  refreshMargin?: number
+  /** As {@link SignerOptions.profile}. */
   profile?: string
   /** Accepted for compatibility and ignored. */
   sha256?: unknown
@@ -138,7 +177,10 @@ export interface DsqlTokenOptions {
   region?: string
   /** `true` for a `DbConnectAdmin` token (the `admin` role); default `false` (`DbConnect`). */
   admin?: boolean
-  /** Credentials to sign with; omitted, the `AWS_*` environment variables. */
+  /**
+   * Credentials to sign with; omitted, the `AWS_*` environment variables (only those: for
+   * the full credential chain use {@link DsqlSigner}).
+   */
   credentials?: AwsCredentialIdentity
   /** Token lifetime in seconds, 1 to 604800 (default 900). */
   expiresIn?: number
@@ -165,8 +207,9 @@ export declare function errorCodes(): Array<ErrorCodeInfo>
  * `generate_db_auth_token` for the same inputs.
  *
  * `region` defaults to the one in the hostname; `credentials` default to the
- * `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` environment variables;
- * `signingTime` defaults to now.
+ * `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` environment variables
+ * (only those: this function is synchronous and never does I/O; {@link Signer} resolves the
+ * full default credential chain off the main thread); `signingTime` defaults to now.
  *
  * @throws {Error} with `code` set to an auroraiam error code (`INVALID_PORT`, ...) for bad values
  * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
@@ -201,7 +244,10 @@ export declare function parseToken(token: string): TokenInfo
  */
 export declare function redactToken(token: string): string
 
-/** Options of {@link Signer}: those of `@aws-sdk/rds-signer`'s `SignerConfig`. */
+/**
+ * Options of {@link Signer}: those of `@aws-sdk/rds-signer`'s `SignerConfig`, plus
+ * `expiresIn` and `refreshMargin`.
+ */
 export interface SignerOptions {
   /** The database endpoint (no scheme, no port). */
   hostname: string
@@ -213,14 +259,22 @@ export interface SignerOptions {
   region?: string
   /**
    * Fixed credentials or an AWS SDK credential provider (e.g. `fromNodeProviderChain()`);
-   * omitted, the `AWS_*` environment variables.
+   * omitted, the default credential chain (environment variables, shared config and
+   * credentials files, SSO, web identity, ECS/EKS container, EC2 instance metadata).
    */
   credentials?: AwsCredentialIdentity | ((props?: Record<string, any>) => Promise<AwsCredentialIdentity> | AwsCredentialIdentity)
   /** Token lifetime in seconds, 1 to 900 (default 900; not in `@aws-sdk/rds-signer`). */
   expiresIn?: number
   /**
-   * Accepted for compatibility; without `credentials` it is refused (`CREDENTIALS_NOT_FOUND`)
-   * until shared config profiles are supported.
+   * Whole seconds: a cached token is replaced once it has less than this much effective
+   * life left, and credentials expiring within it are never used. Must be shorter than
+   * `expiresIn`; default 60 (for `expiresIn` of 60 or less, `expiresIn - 1`).
+   */
+  refreshMargin?: number
+  /**
+   * Without `credentials`: the shared config profile the credential chain reads (instead of
+   * `AWS_PROFILE`; environment-variable credentials are then skipped, as the AWS CLI does).
+   * With `credentials`: ignored.
    */
   profile?: string
   /** Accepted for compatibility and ignored (auroraiam always uses its own SHA-256). */

@@ -43,7 +43,7 @@ impl TypeName for JsAny {
 impl ValidateNapiValue for JsAny {}
 
 /// The property names this binding reads, in [`Key`] order.
-const KEY_NAMES: [&CStr; 25] = [
+const KEY_NAMES: [&CStr; 28] = [
     c"hostname",
     c"port",
     c"username",
@@ -59,6 +59,7 @@ const KEY_NAMES: [&CStr; 25] = [
     c"profile",
     c"then",
     c"forceRefresh",
+    c"refreshMargin",
     c"now",
     c"maxClockSkew",
     c"poolerLengthLimit",
@@ -69,6 +70,8 @@ const KEY_NAMES: [&CStr; 25] = [
     c"expectKind",
     c"get",
     c"Map",
+    c"token",
+    c"expiresAt",
 ];
 
 /// Index of a cached property name.
@@ -91,6 +94,7 @@ pub enum Key {
     Profile,
     Then,
     ForceRefresh,
+    RefreshMargin,
     Now,
     MaxClockSkew,
     PoolerLengthLimit,
@@ -101,6 +105,8 @@ pub enum Key {
     ExpectKind,
     Get,
     Map,
+    Token,
+    ExpiresAt,
 }
 
 /// Per-environment instance data: a reference to the array of property-name strings.

@@ -14,6 +14,7 @@ mod one_shot;
 mod options;
 mod promise;
 mod signer;
+mod threadpool;
 mod types;
 
 use std::rc::Rc;
@@ -27,7 +28,7 @@ use crate::failure::{already_thrown, Failure};
 use crate::js::{Js, JsAny, Key};
 use crate::one_shot::{dsql_token_from_fields, identity_of, one_shot, rds_token_from_fields, OneShot};
 use crate::options::{read_admin, TargetValues};
-use crate::signer::State;
+use crate::signer::{Shape, State};
 
 /// Throws a failure for napi-rs-generated entry points.
 pub(crate) fn thrown<T>(js: Js, result: Result<T, Failure>) -> napi::Result<T> {
@@ -42,8 +43,9 @@ pub(crate) fn thrown<T>(js: Js, result: Result<T, Failure>) -> napi::Result<T> {
 /// `generate_db_auth_token` for the same inputs.
 ///
 /// `region` defaults to the one in the hostname; `credentials` default to the
-/// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` environment variables;
-/// `signingTime` defaults to now.
+/// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` environment variables
+/// (only those: this function is synchronous and never does I/O; {@link Signer} resolves the
+/// full default credential chain off the main thread); `signingTime` defaults to now.
 ///
 /// @throws {Error} with `code` set to an auroraiam error code (`INVALID_PORT`, ...) for bad values
 /// @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
@@ -133,10 +135,18 @@ pub fn error_codes() -> Vec<ErrorCodeInfo> {
 /// Signs Amazon RDS / Aurora IAM auth tokens; a drop-in for `Signer` of `@aws-sdk/rds-signer`
 /// (same constructor options, same `getAuthToken()`), validated at construction.
 ///
+/// Tokens are cached: `getAuthToken()` returns the previous token while it has more than
+/// `refreshMargin` (default 60 s) of effective life left, where the effective expiry is the
+/// earlier of the token's own (signing time + `expiresIn`) and its credentials' expiration,
+/// and never returns a token whose credentials expire within the margin.
+///
 /// `credentials` may be fixed (an identity object) or an AWS SDK credential provider
-/// (`() => Promise<identity>`), called for every token; credentials that expire within 15
-/// minutes are refreshed once with `{ forceRefresh: true }`, as `@aws-sdk/rds-signer` does.
-/// Omitted, they come from the `AWS_*` environment variables. `sha256` is accepted and ignored.
+/// (`() => Promise<identity>`), called for every token (an unchanged identity reuses the
+/// cached token); credentials that expire within 15 minutes are refreshed once with
+/// `{ forceRefresh: true }`, as `@aws-sdk/rds-signer` does. Omitted, they come from the default
+/// credential chain (environment, shared config and credentials files with `profile`, SSO,
+/// web identity, ECS/EKS container, EC2 instance metadata), resolved on the libuv threadpool.
+/// `sha256` is accepted and ignored.
 #[napi]
 pub struct Signer {
     state: Rc<State>,
@@ -150,16 +160,26 @@ impl Signer {
         construct(&env, options, TokenKind::Rds).map(|state| Signer { state })
     }
 
-    /// A new token, signed now. Rejects with the errors {@link generateAuthToken} throws, or
-    /// with whatever the credential provider rejected with.
+    /// A token valid for more than the refresh margin: the cached one, or a new one signed now.
+    /// Rejects with the errors {@link generateAuthToken} throws, with the credential chain's
+    /// (`CREDENTIALS_NOT_FOUND`, `CREDENTIALS_PROVIDER_FAILED`, `CREDENTIALS_EXPIRED`), or with
+    /// whatever the credential provider rejected with.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
     pub fn get_auth_token(&self, env: Env) -> napi::Result<JsAny> {
-        start(&env, &self.state, TokenKind::Rds)
+        start(&env, &self.state, TokenKind::Rds, Shape::Token)
+    }
+
+    /// As {@link Signer.getAuthToken}, with the token's effective expiry: the earlier of its
+    /// own expiry and its credentials' expiration (a pool can keep the token until shortly
+    /// before `expiresAt`).
+    #[napi(catch_unwind, ts_return_type = "Promise<AuthTokenWithExpiry>")]
+    pub fn get_auth_token_with_expiry(&self, env: Env) -> napi::Result<JsAny> {
+        start(&env, &self.state, TokenKind::Rds, Shape::WithExpiry)
     }
 }
 
 /// Signs Aurora DSQL tokens; a drop-in for `DsqlSigner` of `@aws-sdk/dsql-signer`.
-/// Credentials as for {@link Signer}.
+/// Credentials and caching as for {@link Signer}.
 #[napi]
 pub struct DsqlSigner {
     state: Rc<State>,
@@ -173,16 +193,28 @@ impl DsqlSigner {
         construct(&env, options, TokenKind::Dsql).map(|state| DsqlSigner { state })
     }
 
-    /// A new `DbConnect` token (for a custom database role), signed now.
+    /// A `DbConnect` token (for a custom database role), cached as for {@link Signer.getAuthToken}.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
     pub fn get_db_connect_auth_token(&self, env: Env) -> napi::Result<JsAny> {
-        start(&env, &self.state, TokenKind::Dsql)
+        start(&env, &self.state, TokenKind::Dsql, Shape::Token)
     }
 
-    /// A new `DbConnectAdmin` token (for the `admin` role), signed now.
+    /// A `DbConnectAdmin` token (for the `admin` role), cached as for {@link Signer.getAuthToken}.
     #[napi(catch_unwind, ts_return_type = "Promise<string>")]
     pub fn get_db_connect_admin_auth_token(&self, env: Env) -> napi::Result<JsAny> {
-        start(&env, &self.state, TokenKind::DsqlAdmin)
+        start(&env, &self.state, TokenKind::DsqlAdmin, Shape::Token)
+    }
+
+    /// {@link DsqlSigner.getDbConnectAuthToken} with the token's effective expiry.
+    #[napi(catch_unwind, ts_return_type = "Promise<AuthTokenWithExpiry>")]
+    pub fn get_db_connect_auth_token_with_expiry(&self, env: Env) -> napi::Result<JsAny> {
+        start(&env, &self.state, TokenKind::Dsql, Shape::WithExpiry)
+    }
+
+    /// {@link DsqlSigner.getDbConnectAdminAuthToken} with the token's effective expiry.
+    #[napi(catch_unwind, ts_return_type = "Promise<AuthTokenWithExpiry>")]
+    pub fn get_db_connect_admin_auth_token_with_expiry(&self, env: Env) -> napi::Result<JsAny> {
+        start(&env, &self.state, TokenKind::DsqlAdmin, Shape::WithExpiry)
     }
 }
 
@@ -191,7 +223,7 @@ fn construct(env: &Env, options: JsAny, kind: TokenKind) -> napi::Result<Rc<Stat
     thrown(js, js.with_keys().and_then(|js| State::from_options(js, options.0, kind)))
 }
 
-fn start(env: &Env, state: &Rc<State>, kind: TokenKind) -> napi::Result<JsAny> {
+fn start(env: &Env, state: &Rc<State>, kind: TokenKind, shape: Shape) -> napi::Result<JsAny> {
     let js = Js::new(env);
-    thrown(js, state.token(js, kind).map(JsAny))
+    thrown(js, state.token(js, kind, shape).map(JsAny))
 }

@@ -1,34 +1,73 @@
-//! `Signer` and `DsqlSigner`: drop-ins for `@aws-sdk/rds-signer` and `@aws-sdk/dsql-signer`.
+//! `Signer` and `DsqlSigner`: drop-ins for `@aws-sdk/rds-signer` and `@aws-sdk/dsql-signer`,
+//! with tokens cached by the core's [`TokenProvider`].
 //!
-//! The request is validated once, in the constructor. Fixed credentials get their own core
-//! [`auroraiam::Signer`] (derived keys cached); a provider function is called on every token,
-//! as the AWS SDK signers do, and its result may be a promise.
+//! The request is validated once, in the constructor. Where the credentials come from decides
+//! where a token is made:
+//!
+//! * fixed credentials: the core's provider over a static source, on the JavaScript thread
+//!   (no I/O, about a microsecond);
+//! * omitted credentials: the default credential chain (environment, profiles, SSO, web
+//!   identity, container, IMDS). A fetch can block for seconds, so a call that may need one
+//!   runs on the libuv threadpool, one per signer and kind at a time (callers arriving
+//!   meanwhile wait for the same result); a call that certainly finds the cached token is
+//!   answered at once;
+//! * a provider function: called for every token, as the AWS SDK signers do; its identity
+//!   goes to a core provider kept for as long as the identity stays the same, so an unchanged
+//!   identity reuses the cached token.
 
+use std::cell::RefCell;
 use std::ptr;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use auroraiam::{Error, ErrorCode, OwnedTokenRequest, SigningTime, TokenKind};
+use auroraiam::{
+    AuthToken, CredentialCache, CredentialsSource, Error, ErrorCode, FnSource, OwnedTokenRequest, StaticSource, TokenKind,
+    TokenProvider, DEFAULT_REFRESH_MARGIN,
+};
 use napi::sys;
 
-use crate::cache;
 use crate::failure::Failure;
 use crate::js::{check, Js, Key, Kind};
-use crate::options::{read_identity, Identity, IdentityValues, Target, TargetValues};
+use crate::options::{integer, read_identity, Identity, IdentityValues, Target, TargetValues};
 use crate::promise;
+use crate::threadpool;
 
-/// Credentials that expire sooner than this are refreshed once before signing (the rule
-/// `@aws-sdk/rds-signer` applies: a token dies with the credentials that signed it).
+/// Credentials that expire sooner than this (or than the refresh margin, if longer) make the
+/// signer ask a provider function once more with `{ forceRefresh: true }` (the rule of
+/// `@aws-sdk/rds-signer`: a token dies with the credentials that signed it).
 const REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// How much earlier than the core's own refresh point a cached chain token stops being answered
+/// on the JavaScript thread, so that the core certainly still has it (and the credentials that
+/// signed it) when asked: a call near the refresh point goes to the threadpool instead.
+const CERTAIN_HIT_SLACK: Duration = Duration::from_secs(2);
+
+/// What a token call resolves to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// The token string (`getAuthToken()`).
+    Token,
+    /// `{ token, expiresAt }` (`getAuthTokenWithExpiry()`).
+    WithExpiry,
+}
 
 /// Where a signer's credentials come from.
 enum Source {
-    /// Fixed credentials, validated at construction.
-    Fixed(auroraiam::Signer),
-    /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, read per token.
-    Environment,
-    /// An AWS SDK credential provider, `(props?) => Promise<identity> | identity`.
-    Provider(FunctionRef),
+    /// Fixed credentials: each kind's provider signs on the JavaScript thread.
+    Fixed,
+    /// The default chain (or, in a build without it, the environment variables); `blocking`
+    /// when fetching may do I/O (then misses run on the threadpool).
+    Default { blocking: bool },
+    /// An AWS SDK credential provider, `(props?) => Promise<identity> | identity`, and the core
+    /// providers for the identity it gave last.
+    Function { function: FunctionRef, last: RefCell<Option<LastIdentity>> },
+}
+
+/// The identity a provider function gave last, with a core provider per kind signing with it.
+struct LastIdentity {
+    identity: Identity,
+    providers: Vec<Arc<TokenProvider>>,
 }
 
 /// A strong reference to a JavaScript function, released with its owner.
@@ -49,13 +88,10 @@ impl FunctionRef {
         let mut function = ptr::null_mut();
         check(unsafe { sys::napi_get_reference_value(js.env(), self.reference, &mut function) })?;
         let this = js.undefined()?;
-        let (argc, argv) = match argument {
-            Some(a) => (1, [a]),
-            None => (0, [ptr::null_mut()]),
-        };
-        let mut result = ptr::null_mut();
-        check(unsafe { sys::napi_call_function(js.env(), this, function, argc, argv.as_ptr(), &mut result) })?;
-        Ok(result)
+        match argument {
+            Some(a) => js.call(function, this, &[a]),
+            None => js.call(function, this, &[]),
+        }
     }
 }
 
@@ -66,11 +102,30 @@ impl Drop for FunctionRef {
     }
 }
 
+/// A caller waiting for a token being made on the threadpool.
+struct Waiter {
+    deferred: sys::napi_deferred,
+    shape: Shape,
+}
+
+/// One kind of token a signer makes (`Rds`, or `Dsql` and `DsqlAdmin`).
+struct KindState {
+    kind: TokenKind,
+    request: OwnedTokenRequest,
+    /// The core's token cache (fixed credentials and the default chain).
+    provider: Option<Arc<TokenProvider>>,
+    /// The last token handed out, to tell a certain cache hit from a possible fetch.
+    recent: RefCell<Option<Arc<AuthToken>>>,
+    /// The callers waiting for the threadpool; `None` when nothing is in flight.
+    waiting: RefCell<Option<Vec<Waiter>>>,
+}
+
 /// Everything a signer instance holds; shared with the callbacks of pending tokens.
 pub struct State {
-    /// The validated requests, by kind (`Rds`, or `Dsql` and `DsqlAdmin`).
-    requests: Vec<(TokenKind, OwnedTokenRequest)>,
+    kinds: Vec<KindState>,
     source: Source,
+    /// The refresh margin of every provider (explicit, or the default for the lifetime).
+    margin: Duration,
 }
 
 impl State {
@@ -88,46 +143,50 @@ impl State {
             .iter()
             .map(|&k| Ok((k, target.request(k)?.to_owned_request())))
             .collect::<Result<Vec<_>, Failure>>()?;
+        let margin = refresh_margin(js, options, &requests[0].1)?;
         let (credentials, credentials_kind) = js.get_kind(options, Key::Credentials)?;
-        let source = match credentials_kind {
+        let (source, shared): (Source, Option<Arc<dyn CredentialsSource>>) = match credentials_kind {
             k if k.is_absent() => {
-                check_no_profile(js, options)?;
-                Source::Environment
+                let source = default_source(js, options)?;
+                (Source::Default { blocking: auroraiam::has_default_chain() }, Some(shared_source(source, kinds.len(), margin)))
             }
-            Kind::Function => Source::Provider(FunctionRef::new(js, credentials)?),
+            Kind::Function => {
+                // Checks the margin against the lifetime now rather than at the first token.
+                provider(&requests[0].1, Arc::new(auroraiam::EnvironmentSource), margin)?;
+                let function = FunctionRef::new(js, credentials)?;
+                (Source::Function { function, last: RefCell::new(None) }, None)
+            }
             Kind::Object => {
                 let mut identity = Identity::default();
                 IdentityValues::of(js, credentials, credentials_kind)?.read(js, &mut identity)?;
-                let parsed = auroraiam::credentials_from_parts(
-                    &identity.access_key_id,
-                    &identity.secret_access_key,
-                    Some(identity.session_token.as_str()),
-                    identity.expiration,
-                )?;
-                Source::Fixed(auroraiam::Signer::new(parsed)?)
+                (Source::Fixed, Some(static_source(&identity)?))
             }
-            k => {
-                return Err(Failure::type_error(
-                    "credentials",
-                    "an identity object or a provider function",
-                    k,
-                ))
-            }
+            k => return Err(Failure::type_error("credentials", "an identity object or a provider function", k)),
         };
-        Ok(Rc::new(State { requests, source }))
+        let kinds = requests
+            .into_iter()
+            .map(|(kind, request)| {
+                let provider = shared.as_ref().map(|s| provider(&request, s.clone(), margin).map(Arc::new)).transpose()?;
+                Ok(KindState { kind, request, provider, recent: RefCell::new(None), waiting: RefCell::new(None) })
+            })
+            .collect::<Result<Vec<_>, Failure>>()?;
+        Ok(Rc::new(State { kinds, source, margin }))
+    }
+
+    fn kind(&self, kind: TokenKind) -> Result<&KindState, Failure> {
+        self.kinds.iter().find(|k| k.kind == kind).ok_or(Failure::Internal(sys::Status::napi_generic_failure))
     }
 
     /// Starts one token; always returns a promise (errors reject it).
-    pub fn token(self: &Rc<Self>, js: Js, kind: TokenKind) -> Result<sys::napi_value, Failure> {
+    pub fn token(self: &Rc<Self>, js: Js, kind: TokenKind, shape: Shape) -> Result<sys::napi_value, Failure> {
+        let state = self.kind(kind)?;
         match &self.source {
-            Source::Fixed(signer) => promise::settled(js, self.sign(js, signer, kind)),
-            Source::Environment => {
-                let signed = Identity::from_env().and_then(|identity| self.sign_as(js, &identity, kind));
-                promise::settled(js, signed)
-            }
-            Source::Provider(provider) => match provider.call(js, None) {
+            Source::Fixed | Source::Default { blocking: false } => promise::settled(js, state.now(js, shape)),
+            Source::Default { blocking: true } if state.certainly_cached() => promise::settled(js, state.now(js, shape)),
+            Source::Default { blocking: true } => self.on_threadpool(js, kind, shape),
+            Source::Function { function, .. } => match function.call(js, None) {
                 Ok(identity) => {
-                    let pending = Rc::new(Pending { state: self.clone(), kind, original: None });
+                    let pending = Rc::new(Pending { state: self.clone(), kind, shape, original: None });
                     promise::then(js, identity, pending, on_identity, None)
                 }
                 // A provider that throws synchronously rejects, as in the async AWS SDK signer.
@@ -136,54 +195,245 @@ impl State {
         }
     }
 
-    fn sign(&self, js: Js, signer: &auroraiam::Signer, kind: TokenKind) -> Result<sys::napi_value, Failure> {
-        let request = self.requests.iter().find(|(k, _)| *k == kind).map(|(_, r)| r.as_request());
-        let request = request.ok_or(Failure::Internal(sys::Status::napi_generic_failure))?;
-        let token = signer.sign(&request, SigningTime::now()?)?;
-        js.new_ascii_string(token.as_str())
-    }
-
-    fn sign_as(&self, js: Js, identity: &Identity, kind: TokenKind) -> Result<sys::napi_value, Failure> {
-        let signer = cache::signer_for(identity)?;
-        self.sign(js, &signer, kind)
+    /// A promise for a token made on the threadpool (joining the fetch in flight, if any).
+    fn on_threadpool(self: &Rc<Self>, js: Js, kind: TokenKind, shape: Shape) -> Result<sys::napi_value, Failure> {
+        let state = self.kind(kind)?;
+        let provider = state.provider.clone().ok_or(Failure::Internal(sys::Status::napi_generic_failure))?;
+        let (mut deferred, mut promise) = (ptr::null_mut(), ptr::null_mut());
+        check(unsafe { sys::napi_create_promise(js.env(), &mut deferred, &mut promise) })?;
+        let mut waiting = state.waiting.borrow_mut();
+        if let Some(waiters) = waiting.as_mut() {
+            waiters.push(Waiter { deferred, shape });
+            return Ok(promise);
+        }
+        let spawned = threadpool::spawn(
+            js,
+            c"auroraiam:token",
+            Fetch { provider, result: None },
+            Fetch::run,
+            (self.clone(), kind),
+            on_fetched,
+        );
+        match spawned {
+            Ok(()) => *waiting = Some(vec![Waiter { deferred, shape }]),
+            Err(failure) => {
+                drop(waiting);
+                settle(js, Waiter { deferred, shape }, Err(failure));
+            }
+        }
+        Ok(promise)
     }
 }
 
-/// `profile` without `credentials` asks for the shared-config credential chain, which is not
-/// implemented yet; refusing beats silently signing with the environment's identity.
-fn check_no_profile(js: Js, options: sys::napi_value) -> Result<(), Failure> {
+impl KindState {
+    /// A token from the core provider, made on this thread.
+    fn now(&self, js: Js, shape: Shape) -> Result<sys::napi_value, Failure> {
+        let provider = self.provider.as_ref().ok_or(Failure::Internal(sys::Status::napi_generic_failure))?;
+        let token = provider.token()?;
+        let value = deliver(js, &token, shape);
+        self.remember(token);
+        value
+    }
+
+    /// True when the core certainly answers from its cache: the last token handed out keeps
+    /// more than the margin (plus slack) of effective life. The core then also still holds
+    /// credentials valid past the margin, so asking it cannot start a fetch.
+    fn certainly_cached(&self) -> bool {
+        let Some(provider) = &self.provider else { return false };
+        let recent = self.recent.borrow();
+        recent.as_ref().is_some_and(|t| SystemTime::now() + provider.refresh_margin() + CERTAIN_HIT_SLACK < t.effective_expiry())
+    }
+
+    fn remember(&self, token: Arc<AuthToken>) {
+        *self.recent.borrow_mut() = Some(token);
+    }
+}
+
+/// Resolves a waiter with a token (or rejects it).
+fn settle(js: Js, waiter: Waiter, result: Result<Arc<AuthToken>, Failure>) {
+    let env = js.env();
+    let value = result.and_then(|token| deliver(js, &token, waiter.shape));
+    // If even the error cannot be built, the environment is going away and nobody listens.
+    unsafe {
+        match value {
+            Ok(value) => sys::napi_resolve_deferred(env, waiter.deferred, value),
+            Err(failure) => {
+                let error = failure.into_js(js);
+                let error = if error.is_null() { js.undefined().unwrap_or(error) } else { error };
+                sys::napi_reject_deferred(env, waiter.deferred, error)
+            }
+        };
+    }
+}
+
+/// The token as the caller asked for it: the string, or `{ token, expiresAt }`.
+fn deliver(js: Js, token: &AuthToken, shape: Shape) -> Result<sys::napi_value, Failure> {
+    let text = js.new_ascii_string(token.as_str())?;
+    match shape {
+        Shape::Token => Ok(text),
+        Shape::WithExpiry => {
+            let object = js.new_object()?;
+            js.set(object, Key::Token, text)?;
+            js.set(object, Key::ExpiresAt, js.new_date(token.effective_expiry())?)?;
+            Ok(object)
+        }
+    }
+}
+
+/// The threadpool half of a token call: the core provider, and what it answered.
+struct Fetch {
+    provider: Arc<TokenProvider>,
+    result: Option<Result<Arc<AuthToken>, Error>>,
+}
+
+impl Fetch {
+    fn run(&mut self) {
+        self.result = Some(self.provider.token());
+    }
+}
+
+/// Back on the JavaScript thread: answer everyone who waited for this kind.
+fn on_fetched(js: Js, fetch: Fetch, (state, kind): (Rc<State>, TokenKind)) {
+    let Ok(state) = state.kind(kind) else { return };
+    let waiters = state.waiting.borrow_mut().take().unwrap_or_default();
+    let result = fetch.result.unwrap_or_else(|| {
+        Err(Error::new(ErrorCode::CredentialsProviderFailed, "the credential fetch was cancelled or failed unexpectedly"))
+    });
+    if let Ok(token) = &result {
+        state.remember(token.clone());
+    }
+    for waiter in waiters {
+        settle(js, waiter, result.clone().map_err(Failure::Core));
+    }
+}
+
+/// `refreshMargin` (whole seconds) or the default: the core's 60 s, but for lifetimes of 60 s
+/// or less one second short of the lifetime, so that a token is reused only within the second
+/// it was signed in (where signing anew gives the same bytes) instead of never being valid
+/// long enough to hand out.
+fn refresh_margin(js: Js, options: sys::napi_value, request: &OwnedTokenRequest) -> Result<Duration, Failure> {
+    let value = js.get(options, Key::RefreshMargin)?;
+    match integer(js, value, "refreshMargin", ErrorCode::InvalidArgument, false)? {
+        Some(seconds) => u64::try_from(seconds).map(Duration::from_secs).map_err(|_| {
+            Failure::Core(Error::new(ErrorCode::InvalidArgument, format!("refreshMargin {seconds} must not be negative")))
+        }),
+        None => {
+            let lifetime = u64::from(request.as_request().expires_in());
+            Ok(DEFAULT_REFRESH_MARGIN.min(Duration::from_secs(lifetime.saturating_sub(1))))
+        }
+    }
+}
+
+/// A core provider for `request` with the signer's margin (the core checks the margin).
+fn provider(request: &OwnedTokenRequest, source: Arc<dyn CredentialsSource>, margin: Duration) -> Result<TokenProvider, Failure> {
+    Ok(TokenProvider::new(&request.as_request(), source).with_refresh_margin(margin)?)
+}
+
+fn static_source(identity: &Identity) -> Result<Arc<dyn CredentialsSource>, Failure> {
+    let credentials = auroraiam::credentials_from_parts(
+        &identity.access_key_id,
+        &identity.secret_access_key,
+        Some(identity.session_token.as_str()),
+        identity.expiration,
+    )?;
+    Ok(Arc::new(StaticSource::new(credentials)?))
+}
+
+/// For a signer of several kinds (DSQL and DSQL admin), one credential cache in front of the
+/// source, so both kinds' providers share each fetch.
+fn shared_source(source: Arc<dyn CredentialsSource>, kinds: usize, margin: Duration) -> Arc<dyn CredentialsSource> {
+    if kinds < 2 {
+        return source;
+    }
+    let name = source.name().to_string();
+    let cache = CredentialCache::new(source);
+    Arc::new(FnSource::new(name, move || cache.get(SystemTime::now() + margin)))
+}
+
+/// The source for omitted credentials: the default chain (with `profile`, that profile).
+#[cfg(feature = "credential-chain")]
+fn default_source(js: Js, options: sys::napi_value) -> Result<Arc<dyn CredentialsSource>, Failure> {
+    let mut profile = String::new();
+    if js.optional_string(js.get(options, Key::Profile)?, "profile", &mut profile)? {
+        return Ok(Arc::new(auroraiam::DefaultChainSource::with_profile(&profile)?));
+    }
+    Ok(auroraiam::default_source())
+}
+
+/// The source for omitted credentials in a build without the chain: the environment variables;
+/// `profile` is refused rather than silently ignored.
+#[cfg(not(feature = "credential-chain"))]
+fn default_source(js: Js, options: sys::napi_value) -> Result<Arc<dyn CredentialsSource>, Failure> {
     let mut profile = String::new();
     if js.optional_string(js.get(options, Key::Profile)?, "profile", &mut profile)? {
         return Err(Failure::Core(Error::new(
             ErrorCode::CredentialsNotFound,
-            "profile is set but credentials are not: reading profiles from the shared AWS config files is not \
-             supported yet; pass credentials, e.g. fromIni({ profile }) from @aws-sdk/credential-providers",
+            "profile is set but credentials are not, and this build of auroraiam has no credential chain \
+             (built without the credential-chain feature); pass credentials, e.g. fromIni({ profile }) \
+             from @aws-sdk/credential-providers",
         )));
     }
-    Ok(())
+    Ok(auroraiam::default_source())
 }
 
-/// A token waiting for its provider.
+/// A token waiting for its provider function.
 struct Pending {
     state: Rc<State>,
     kind: TokenKind,
+    shape: Shape,
     /// The first identity, once a refresh has been asked for.
     original: Option<Identity>,
 }
 
-fn expires_soon(identity: &Identity) -> bool {
-    identity.expiration.is_some_and(|at| at < SystemTime::now() + REFRESH_WINDOW)
+impl Pending {
+    fn expires_soon(&self, identity: &Identity) -> bool {
+        let window = REFRESH_WINDOW.max(self.state.margin);
+        identity.expiration.is_some_and(|at| at < SystemTime::now() + window)
+    }
+
+    /// Signs with `identity` through the core provider kept for it (a new one when it changed).
+    fn sign_as(&self, js: Js, identity: &Identity) -> Result<sys::napi_value, Failure> {
+        let Source::Function { last, .. } = &self.state.source else {
+            return Err(Failure::Internal(sys::Status::napi_generic_failure));
+        };
+        let index = self.state.kinds.iter().position(|k| k.kind == self.kind);
+        let index = index.ok_or(Failure::Internal(sys::Status::napi_generic_failure))?;
+        let provider = {
+            let mut last = last.borrow_mut();
+            match last.as_ref() {
+                Some(l) if l.identity == *identity => l.providers[index].clone(),
+                _ => {
+                    let source = static_source(identity)?;
+                    let providers = self
+                        .state
+                        .kinds
+                        .iter()
+                        .map(|k| provider(&k.request, source.clone(), self.state.margin).map(Arc::new))
+                        .collect::<Result<Vec<_>, Failure>>()?;
+                    let chosen = providers[index].clone();
+                    *last = Some(LastIdentity { identity: identity.clone_for_cache(), providers });
+                    chosen
+                }
+            }
+        };
+        deliver(js, &*provider.token()?, self.shape)
+    }
 }
 
 /// The provider answered: sign, or first ask once for fresher credentials.
 fn on_identity(js: Js, pending: &Rc<Pending>, value: sys::napi_value) -> Result<sys::napi_value, Failure> {
     let mut identity = Identity::default();
     read_identity(js, value, &mut identity)?;
-    if expires_soon(&identity) {
-        if let Source::Provider(provider) = &pending.state.source {
-            let refresh = Rc::new(Pending { state: pending.state.clone(), kind: pending.kind, original: Some(identity) });
+    if pending.expires_soon(&identity) {
+        if let Source::Function { function, .. } = &pending.state.source {
+            let refresh = Rc::new(Pending {
+                state: pending.state.clone(),
+                kind: pending.kind,
+                shape: pending.shape,
+                original: Some(identity),
+            });
             let props = force_refresh_props(js)?;
-            return match provider.call(js, Some(props)) {
+            return match function.call(js, Some(props)) {
                 Ok(refreshed) => promise::then(js, refreshed, refresh, on_refreshed, Some(on_refresh_failed)),
                 Err(_) => {
                     clear_pending(js);
@@ -192,34 +442,32 @@ fn on_identity(js: Js, pending: &Rc<Pending>, value: sys::napi_value) -> Result<
             };
         }
     }
-    pending.state.sign_as(js, &identity, pending.kind)
+    pending.sign_as(js, &identity)
 }
 
 /// The forced refresh answered: use it unless it expires soon too (then keep the first).
 fn on_refreshed(js: Js, pending: &Rc<Pending>, value: sys::napi_value) -> Result<sys::napi_value, Failure> {
     let mut refreshed = Identity::default();
     let usable = read_identity(js, value, &mut refreshed);
-    if usable.is_ok() && !expires_soon(&refreshed) {
-        return pending.state.sign_as(js, &refreshed, pending.kind);
+    if usable.is_ok() && !pending.expires_soon(&refreshed) {
+        return pending.sign_as(js, &refreshed);
     }
     clear_pending(js);
     on_refresh_failed(js, pending, value)
 }
 
-/// The forced refresh failed: sign with the first identity.
+/// The forced refresh failed: sign with the first identity (the core refuses it if it expires
+/// within the refresh margin: `CREDENTIALS_EXPIRED`).
 fn on_refresh_failed(js: Js, pending: &Rc<Pending>, _error: sys::napi_value) -> Result<sys::napi_value, Failure> {
     match &pending.original {
-        Some(identity) => pending.state.sign_as(js, identity, pending.kind),
+        Some(identity) => pending.sign_as(js, identity),
         None => Err(Failure::Internal(sys::Status::napi_generic_failure)),
     }
 }
 
 fn force_refresh_props(js: Js) -> Result<sys::napi_value, Failure> {
-    let env = js.env();
-    let (mut object, mut yes) = (ptr::null_mut(), ptr::null_mut());
-    check(unsafe { sys::napi_create_object(env, &mut object) })?;
-    check(unsafe { sys::napi_get_boolean(env, true, &mut yes) })?;
-    js.set(object, Key::ForceRefresh, yes)?;
+    let object = js.new_object()?;
+    js.set(object, Key::ForceRefresh, js.new_boolean(true)?)?;
     Ok(object)
 }
 
@@ -234,4 +482,3 @@ fn clear_pending(js: Js) {
         }
     }
 }
-

@@ -30,7 +30,8 @@ pub struct AuthTokenOptions {
     pub username: String,
     /// The AWS region; omitted, it is inferred from `hostname` (`REGION_REQUIRED` if it cannot be).
     pub region: Option<String>,
-    /// Credentials to sign with; omitted, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
+    /// Credentials to sign with; omitted, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
+    /// `AWS_SESSION_TOKEN` (only those: for the full credential chain use {@link Signer}).
     pub credentials: Option<AwsCredentialIdentity>,
     /// Token lifetime in seconds, 1 to 900 (default 900).
     pub expires_in: Option<u32>,
@@ -48,7 +49,8 @@ pub struct DsqlTokenOptions {
     pub region: Option<String>,
     /// `true` for a `DbConnectAdmin` token (the `admin` role); default `false` (`DbConnect`).
     pub admin: Option<bool>,
-    /// Credentials to sign with; omitted, the `AWS_*` environment variables.
+    /// Credentials to sign with; omitted, the `AWS_*` environment variables (only those: for
+    /// the full credential chain use {@link DsqlSigner}).
     pub credentials: Option<AwsCredentialIdentity>,
     /// Token lifetime in seconds, 1 to 604800 (default 900).
     pub expires_in: Option<u32>,
@@ -57,7 +59,8 @@ pub struct DsqlTokenOptions {
     pub signing_time: Option<String>,
 }
 
-/// Options of {@link Signer}: those of `@aws-sdk/rds-signer`'s `SignerConfig`.
+/// Options of {@link Signer}: those of `@aws-sdk/rds-signer`'s `SignerConfig`, plus
+/// `expiresIn` and `refreshMargin`.
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct SignerOptions {
     /// The database endpoint (no scheme, no port).
@@ -69,36 +72,56 @@ pub struct SignerOptions {
     /// The AWS region; omitted, it is inferred from `hostname`.
     pub region: Option<String>,
     /// Fixed credentials or an AWS SDK credential provider (e.g. `fromNodeProviderChain()`);
-    /// omitted, the `AWS_*` environment variables.
+    /// omitted, the default credential chain (environment variables, shared config and
+    /// credentials files, SSO, web identity, ECS/EKS container, EC2 instance metadata).
     #[napi(ts_type = "AwsCredentialIdentity | ((props?: Record<string, any>) => Promise<AwsCredentialIdentity> | AwsCredentialIdentity)")]
     pub credentials: Option<String>,
     /// Token lifetime in seconds, 1 to 900 (default 900; not in `@aws-sdk/rds-signer`).
     pub expires_in: Option<u32>,
-    /// Accepted for compatibility; without `credentials` it is refused (`CREDENTIALS_NOT_FOUND`)
-    /// until shared config profiles are supported.
+    /// Whole seconds: a cached token is replaced once it has less than this much effective
+    /// life left, and credentials expiring within it are never used. Must be shorter than
+    /// `expiresIn`; default 60 (for `expiresIn` of 60 or less, `expiresIn - 1`).
+    pub refresh_margin: Option<u32>,
+    /// Without `credentials`: the shared config profile the credential chain reads (instead of
+    /// `AWS_PROFILE`; environment-variable credentials are then skipped, as the AWS CLI does).
+    /// With `credentials`: ignored.
     pub profile: Option<String>,
     /// Accepted for compatibility and ignored (auroraiam always uses its own SHA-256).
     #[napi(ts_type = "unknown")]
     pub sha256: Option<String>,
 }
 
-/// Options of {@link DsqlSigner}: those of `@aws-sdk/dsql-signer`'s `DsqlSignerConfig`.
+/// Options of {@link DsqlSigner}: those of `@aws-sdk/dsql-signer`'s `DsqlSignerConfig`, plus
+/// `refreshMargin`.
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct DsqlSignerOptions {
     /// The cluster endpoint.
     pub hostname: String,
     /// The AWS region; omitted, it is inferred from `hostname`.
     pub region: Option<String>,
-    /// Fixed credentials or an AWS SDK credential provider; omitted, the `AWS_*` environment variables.
+    /// Fixed credentials or an AWS SDK credential provider; omitted, the default credential chain.
     #[napi(ts_type = "AwsCredentialIdentity | ((props?: Record<string, any>) => Promise<AwsCredentialIdentity> | AwsCredentialIdentity)")]
     pub credentials: Option<String>,
     /// Token lifetime in seconds, 1 to 604800 (default 900).
     pub expires_in: Option<u32>,
-    /// As for {@link SignerOptions.profile}.
+    /// As {@link SignerOptions.refreshMargin}.
+    pub refresh_margin: Option<u32>,
+    /// As {@link SignerOptions.profile}.
     pub profile: Option<String>,
     /// Accepted for compatibility and ignored.
     #[napi(ts_type = "unknown")]
     pub sha256: Option<String>,
+}
+
+/// A token with its effective expiry (`getAuthTokenWithExpiry()`).
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct AuthTokenWithExpiry {
+    /// The token, as `getAuthToken()` returns it.
+    pub token: String,
+    /// The earlier of the token's expiry (signing time + `expiresIn`) and its credentials'
+    /// expiration.
+    #[napi(ts_type = "Date")]
+    pub expires_at: String,
 }
 
 /// The fields of a token ({@link parseToken}, {@link verifyToken}). Never holds the signature

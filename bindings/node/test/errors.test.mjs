@@ -67,7 +67,7 @@ const rdsCases = [
   ['sessionToken 1 MB', { credentials: { ...credentials, sessionToken: MB } }, 'INVALID_CREDENTIALS', /session/],
   ['expiration string', { credentials: { ...credentials, expiration: '2030-01-01' } }, TYPE, /expiration must be a Date/],
   ['expiration invalid Date', { credentials: { ...credentials, expiration: new Date(NaN) } }, 'INVALID_CREDENTIALS', /expiration/],
-  ['expired credentials', { credentials: { ...credentials, expiration: new Date(0) } }, 'CREDENTIALS_EXPIRED', /expired/],
+  ['expired credentials', { credentials: { ...credentials, expiration: new Date(0) } }, 'CREDENTIALS_EXPIRED', /expire/],
 ]
 
 /** Cases of signingTime, which only the one-shot functions take. */

@@ -18,8 +18,10 @@ test('npm pack → npm install tarball → require and import', (t) => {
     ['README.md', 'binding.js', 'index.d.ts', 'index.js', 'index.mjs', 'package.json'])
   assert.equal(files.filter((f) => f.endsWith('.node')).length, 1, 'one addon for this platform')
   const tarball = join(dir, packed.filename)
+  // The default build carries the AWS SDKs' credential chain (aws-config, an HTTP and TLS
+  // stack): about 3 MB packed; the slim build (no chain) about 0.35 MB (make bench-node).
   const size = statSync(tarball).size
-  assert.ok(size <= 1024 * 1024, `packed size ${size} bytes > 1 MB`)
+  assert.ok(size <= 4 * 1024 * 1024, `packed size ${size} bytes > 4 MB`)
 
   const project = join(dir, 'app')
   mkdirSync(project)

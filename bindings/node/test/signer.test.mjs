@@ -1,13 +1,15 @@
 // Signer and DsqlSigner as drop-ins for @aws-sdk/rds-signer and @aws-sdk/dsql-signer:
-// option names, credential providers, refresh, environment credentials, secrets kept out of
-// util.inspect.
+// option names, credential providers, refresh, the token cache, environment credentials and
+// profiles through the default chain, secrets kept out of util.inspect.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { inspect } from 'node:util'
 
-import { generateAuthToken, generateDsqlToken, Signer, DsqlSigner } from '../index.mjs'
+import { resetAwsEnv, writeAwsFile } from './aws-env.mjs'
+import { generateAuthToken, generateDsqlToken, parseToken, Signer, DsqlSigner } from '../index.mjs'
 import { signingTimeOf, vectorsDir } from './vectors.mjs'
 
 const HOST = 'mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com'
@@ -57,6 +59,21 @@ test('the provider is called for every token, as the AWS SDK signers do', async 
   assert.equal(calls, 4)
 })
 
+test('an unchanged identity from the provider reuses the cached token; a new one signs anew', async () => {
+  let identity = credentials
+  const signer = new Signer({ ...rds, credentials: async () => identity })
+  const first = await signer.getAuthToken()
+  assert.equal(await signer.getAuthToken(), first)
+  // An equal identity in a new object is the same identity.
+  identity = { ...credentials }
+  assert.equal(await signer.getAuthToken(), first)
+  identity = { accessKeyId: 'ASIAROTATEDROTATED01', secretAccessKey: SECRET, sessionToken: 'rotated' }
+  const rotated = await signer.getAuthToken()
+  assert.match(rotated, /X-Amz-Credential=ASIAROTATEDROTATED01%2F/)
+  sameAsOneShot(rotated, { ...rds, credentials: identity })
+  assert.equal(await signer.getAuthToken(), rotated)
+})
+
 test('a provider that throws or rejects rejects getAuthToken with its own error', async () => {
   const boom = new Error('provider failed')
   await assert.rejects(new Signer({ ...rds, credentials: () => { throw boom } }).getAuthToken(), (e) => e === boom)
@@ -82,7 +99,8 @@ test('a provider returning a bad identity rejects with the documented error', as
 })
 
 test('credentials expiring within 15 minutes are refreshed once with forceRefresh, like rds-signer', async () => {
-  const soon = () => new Date(Date.now() + 60e3)
+  // Within rds-signer's 15 minutes, but beyond the signer's 60 s refresh margin.
+  const soon = () => new Date(Date.now() + 300e3)
   const later = () => new Date(Date.now() + 3600e3)
   const fresh = { accessKeyId: 'ASIAFRESHFRESHFRESH1', secretAccessKey: SECRET, expiration: later() }
   const calls = []
@@ -102,6 +120,77 @@ test('credentials expiring within 15 minutes are refreshed once with forceRefres
   }
 })
 
+test('never a token whose credentials expire within the refresh margin', async () => {
+  const within = { ...credentials, expiration: new Date(Date.now() + 30e3) }
+  // Fixed credentials, and a provider whose forced refresh is no better.
+  for (const source of [within, async () => within]) {
+    await assert.rejects(new Signer({ ...rds, credentials: source }).getAuthToken(), (e) => {
+      assert.equal(e.code, 'CREDENTIALS_EXPIRED', e.message)
+      assert.ok(!e.message.includes(SECRET) && !e.message.includes(SESSION))
+      return true
+    })
+  }
+  // A smaller margin accepts them, and the token dies with them.
+  const signer = new Signer({ ...rds, credentials: within, refreshMargin: 10 })
+  const { token, expiresAt } = await signer.getAuthTokenWithExpiry()
+  assert.equal(expiresAt.getTime(), within.expiration.getTime())
+  sameAsOneShot(token, { ...rds, credentials: within })
+})
+
+test('the token is cached while more than refreshMargin of its life is left', async () => {
+  for (const source of [credentials, async () => credentials]) {
+    const signer = new Signer({ ...rds, credentials: source })
+    const first = await signer.getAuthToken()
+    assert.equal(await signer.getAuthToken(), first)
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => signer.getAuthToken()))
+    assert.deepEqual(new Set(tokens), new Set([first]))
+    const { token, expiresAt } = await signer.getAuthTokenWithExpiry()
+    assert.equal(token, first)
+    assert.equal(expiresAt.getTime(), (signingTimeOf(first) + 900) * 1000)
+  }
+  const dsql = new DsqlSigner({ hostname: DSQL_HOST, credentials, expiresIn: 3600 })
+  const [user, admin] = [await dsql.getDbConnectAuthToken(), await dsql.getDbConnectAdminAuthToken()]
+  assert.equal(await dsql.getDbConnectAuthToken(), user)
+  assert.equal(await dsql.getDbConnectAdminAuthToken(), admin)
+  assert.equal((await dsql.getDbConnectAdminAuthTokenWithExpiry()).token, admin)
+  assert.equal((await dsql.getDbConnectAuthTokenWithExpiry()).expiresAt.getTime(), (signingTimeOf(user) + 3600) * 1000)
+})
+
+test('a cached token is replaced once less than refreshMargin of its life is left', async () => {
+  // 3 s tokens with a 1 s margin: reused for about 2 s, then signed anew.
+  const signer = new Signer({ ...rds, credentials, expiresIn: 3, refreshMargin: 1 })
+  const first = await signer.getAuthTokenWithExpiry()
+  const seen = new Set([first.token])
+  const deadline = Date.now() + 4000
+  while (seen.size < 2 && Date.now() < deadline) {
+    await sleep(100)
+    const { token, expiresAt } = await signer.getAuthTokenWithExpiry()
+    // Never handed out within the margin (the core counts in whole seconds: more than
+    // margin - 1 s of real time is left).
+    assert.ok(expiresAt.getTime() - Date.now() > 0, `handed out at ${new Date().toISOString()}, expires ${expiresAt.toISOString()}`)
+    seen.add(token)
+  }
+  assert.equal(seen.size, 2, 'the token was replaced')
+  // Short lifetimes without a margin reuse a token only within its own second.
+  const short = new Signer({ ...rds, credentials, expiresIn: 2 })
+  const a = await short.getAuthToken()
+  await sleep(1100)
+  assert.notEqual(await short.getAuthToken(), a)
+})
+
+test('refreshMargin: whole seconds, shorter than expiresIn', () => {
+  new Signer({ ...rds, credentials, refreshMargin: 0 })
+  new Signer({ ...rds, credentials, refreshMargin: 899 })
+  new DsqlSigner({ hostname: DSQL_HOST, credentials, expiresIn: 3600, refreshMargin: 1800 })
+  for (const [refreshMargin, pattern] of [[900, /refresh margin/], [-1, /refreshMargin/], [1.5, /refreshMargin/], [NaN, /refreshMargin/]]) {
+    assert.throws(() => new Signer({ ...rds, credentials, refreshMargin }), { code: 'INVALID_ARGUMENT', message: pattern }, String(refreshMargin))
+    assert.throws(() => new Signer({ ...rds, credentials: async () => credentials, refreshMargin }), { code: 'INVALID_ARGUMENT' })
+    assert.throws(() => new Signer({ ...rds, refreshMargin }), { code: 'INVALID_ARGUMENT' })
+  }
+  assert.throws(() => new DsqlSigner({ hostname: DSQL_HOST, credentials, refreshMargin: 900 }), { code: 'INVALID_ARGUMENT' })
+  assert.throws(() => new Signer({ ...rds, credentials, refreshMargin: '60' }), { code: 'INVALID_ARGUMENT_TYPE', name: 'TypeError' })
+})
+
 test('DsqlSigner signs DbConnect and DbConnectAdmin tokens', async () => {
   const signer = new DsqlSigner({ hostname: DSQL_HOST, credentials, expiresIn: 3600 })
   const user = await signer.getDbConnectAuthToken()
@@ -114,14 +203,8 @@ test('DsqlSigner signs DbConnect and DbConnectAdmin tokens', async () => {
   sameAsOneShot(viaProvider, { hostname: DSQL_HOST, credentials, admin: true }, true)
 })
 
-test('omitted credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN', async (t) => {
-  const saved = { ...process.env }
-  t.after(() => {
-    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
-      if (saved[k] === undefined) delete process.env[k]
-      else process.env[k] = saved[k]
-    }
-  })
+test('omitted credentials: generateAuthToken reads the AWS_* variables, Signer the default chain (environment first)', async (t) => {
+  t.after(resetAwsEnv)
   process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId
   process.env.AWS_SECRET_ACCESS_KEY = SECRET
   process.env.AWS_SESSION_TOKEN = SESSION
@@ -139,17 +222,44 @@ test('omitted credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / 
   delete process.env.AWS_SECRET_ACCESS_KEY
   assert.throws(() => generateAuthToken(rds), { code: 'CREDENTIALS_NOT_FOUND', message: /AWS_ACCESS_KEY_ID/ })
   assert.throws(() => generateDsqlToken({ hostname: DSQL_HOST }), { code: 'CREDENTIALS_NOT_FOUND' })
-  await assert.rejects(new Signer(rds).getAuthToken(), { code: 'CREDENTIALS_NOT_FOUND' })
+  // The chain names every source it tried.
+  await assert.rejects(new Signer(rds).getAuthToken(), {
+    code: 'CREDENTIALS_NOT_FOUND',
+    message: /environment.*profile.*web identity.*container.*instance metadata/,
+  })
   process.env.AWS_SECRET_ACCESS_KEY = SECRET
   assert.throws(() => generateAuthToken(rds), { code: 'CREDENTIALS_NOT_FOUND', message: /AWS_ACCESS_KEY_ID is not/ })
 })
 
-test('profile without credentials is refused instead of silently using other credentials', () => {
-  assert.throws(() => new Signer({ ...rds, profile: 'prod' }), { code: 'CREDENTIALS_NOT_FOUND', message: /profile/ })
-  assert.throws(() => new DsqlSigner({ hostname: DSQL_HOST, profile: 'prod' }), { code: 'CREDENTIALS_NOT_FOUND' })
-  // With credentials, profile (which only picks a region in the AWS SDK) and sha256 are accepted.
-  new Signer({ ...rds, credentials, profile: 'prod', sha256: class {} })
-  new DsqlSigner({ hostname: DSQL_HOST, credentials, profile: 'prod', sha256: class {} })
+test('profile selects a shared-config profile for the default chain (environment credentials skipped)', async (t) => {
+  t.after(resetAwsEnv)
+  writeAwsFile('credentials', `[prod]
+aws_access_key_id = AKIAPRODPRODPRODPROD
+aws_secret_access_key = prod-secret
+`)
+  process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId
+  process.env.AWS_SECRET_ACCESS_KEY = SECRET
+  const prod = { accessKeyId: 'AKIAPRODPRODPRODPROD', secretAccessKey: 'prod-secret' }
+  const token = await new Signer({ ...rds, profile: 'prod' }).getAuthToken()
+  sameAsOneShot(token, { ...rds, credentials: prod })
+  const admin = await new DsqlSigner({ hostname: DSQL_HOST, profile: 'prod' }).getDbConnectAdminAuthToken()
+  sameAsOneShot(admin, { hostname: DSQL_HOST, admin: true, credentials: prod }, true)
+  // Without profile, the environment comes first.
+  assert.equal(parseToken(await new Signer(rds).getAuthToken()).accessKeyId, credentials.accessKeyId)
+  await assert.rejects(new Signer({ ...rds, profile: 'missing' }).getAuthToken(), (e) => {
+    assert.match(e.code, /^CREDENTIALS_(NOT_FOUND|PROVIDER_FAILED)$/)
+    assert.match(e.message, /profile/)
+    assert.ok(!e.message.includes('prod-secret') && !e.message.includes(SECRET), e.message)
+    return true
+  })
+  assert.throws(() => new Signer({ ...rds, profile: '' }), { code: 'INVALID_ARGUMENT', message: /profile/ })
+  assert.throws(() => new Signer({ ...rds, profile: 'a\0b' }), { code: 'INVALID_ARGUMENT' })
+  assert.throws(() => new Signer({ ...rds, profile: 7 }), { code: 'INVALID_ARGUMENT_TYPE', name: 'TypeError' })
+  // With credentials (where profile only picks a region in the AWS SDK), profile and sha256
+  // are accepted and ignored.
+  const fixed = await new Signer({ ...rds, credentials, profile: 'prod', sha256: class {} }).getAuthToken()
+  sameAsOneShot(fixed, { ...rds, credentials })
+  new DsqlSigner({ hostname: DSQL_HOST, credentials, profile: 'nonexistent', sha256: class {} })
 })
 
 test('signers and their errors never show secrets (util.inspect, String, JSON)', async () => {

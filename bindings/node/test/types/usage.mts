@@ -2,7 +2,7 @@
 import {
   generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes, parseToken, diagnoseToken, verifyToken, redactToken,
   type AuthTokenOptions, type AwsCredentialIdentity, type ErrorCodeInfo, type SignerOptions, type TokenInfo,
-  type Diagnostic, type VerifyTokenOptions,
+  type Diagnostic, type AuthTokenWithExpiry, type VerifyTokenOptions,
 } from 'auroraiam'
 
 // The AWS SDK v3 shapes (@smithy/types), written out so this file needs no SDK install.
@@ -25,6 +25,10 @@ const pending: Promise<string> = signer.getAuthToken()
 const fixed = new Signer({ hostname: 'db', port: 3306, username: 'app', credentials, profile: 'p', sha256: undefined } satisfies SignerOptions)
 const dsqlSigner = new DsqlSigner({ hostname: 'abc.dsql.us-east-1.on.aws', credentials: async () => credentials, expiresIn: 900 })
 const both: Promise<[string, string]> = Promise.all([dsqlSigner.getDbConnectAuthToken(), dsqlSigner.getDbConnectAdminAuthToken()])
+const chain = new Signer({ hostname: 'db', port: 3306, username: 'app', profile: 'prod', refreshMargin: 120 })
+const withExpiry: Promise<AuthTokenWithExpiry> = chain.getAuthTokenWithExpiry()
+void withExpiry.then(({ token, expiresAt }: { token: string; expiresAt: Date }) => [token, expiresAt.getTime()])
+const dsqlExpiry: Promise<Date> = dsqlSigner.getDbConnectAdminAuthTokenWithExpiry().then((t) => t.expiresAt)
 const codes: ErrorCodeInfo[] = errorCodes()
 
 // Inspection.
@@ -44,6 +48,8 @@ const forLogs: string = redactToken(token)
 verifyToken(token, async () => 'secret')
 // @ts-expect-error expectKind is one of the three kind names
 verifyToken(token, {}, { expectKind: 'aurora' })
+// @ts-expect-error refreshMargin is a number of seconds
+new Signer({ hostname: 'db', port: 3306, username: 'app', refreshMargin: '60' })
 const first: { name: string; number: number; description: string } | undefined = codes[0]
 
 // @ts-expect-error port must be a number
@@ -57,5 +63,5 @@ const notString: string = signer.getAuthToken()
 // @ts-expect-error no such method
 dsqlSigner.getAuthToken()
 
-void [token, atDate, atSeconds, fromSdk, dsql, pending, fixed, both, first, notString, fields, kind, left, severity,
+void [token, atDate, atSeconds, fromSdk, dsql, pending, fixed, both, first, notString, dsqlExpiry, fields, kind, left, severity,
   verified, viaObject, viaFunction, forLogs]
