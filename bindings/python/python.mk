@@ -2,7 +2,6 @@
 #   make test-python    build the wheel, install it in a fresh venv, run pytest (vectors, API, stubtest, threads)
 #   make demo-python    print the token for the demo inputs (scripts/demo.env)
 #   make bench-python   time auroraiam against boto3 in the same run (not a test)
-#   make bench-python PY_ABI3_LEVEL=abi3-py310   the same with a cp310-abi3 wheel
 # Everything generated lives under target/python/ (ignored by git).
 
 PYTHON ?= python3
@@ -13,9 +12,6 @@ PY_TEST_VENV := $(PY_OUT)/test-venv
 PY_DEMO_VENV := $(PY_OUT)/demo-venv
 PY_BENCH_VENV := $(PY_OUT)/bench-venv
 PY_PIP_QUIET := --quiet --disable-pip-version-check
-# Empty: the default cp39-abi3 wheel. abi3-py310: a cp310-abi3 wheel (faster calls, CPython >= 3.10).
-PY_ABI3_LEVEL ?=
-PY_BUILD_ARGS := $(if $(PY_ABI3_LEVEL),--config-settings=build-args="--no-default-features --features $(PY_ABI3_LEVEL)")
 # Other CPythons the same abi3 wheel is also tested on, when the machine has them (pyenv).
 PY_ABI3_PYTHONS ?= $(wildcard $(HOME)/.pyenv/versions/3.9.*/bin/python3 $(HOME)/.pyenv/versions/3.13.*/bin/python3)
 PY_ABI3_TESTS := test_calling.py test_vectors.py test_bad_inputs.py test_signing_time.py test_credentials.py test_errors.py test_threads.py
@@ -28,7 +24,7 @@ PY_ABI3_TESTS := test_calling.py test_vectors.py test_bad_inputs.py test_signing
 # its own DIR, so concurrent runs (e2e, demo, tests) never see each other's half-built wheels.
 define py_build_wheel
 	@rm -rf $(1).tmp
-	@$(PYTHON) -m pip wheel $(PY_PIP_QUIET) --no-deps --wheel-dir $(1).tmp $(PY_BUILD_ARGS) ./$(PY_DIR) >&2
+	@$(PYTHON) -m pip wheel $(PY_PIP_QUIET) --no-deps --wheel-dir $(1).tmp ./$(PY_DIR) >&2
 	@rm -rf $(1) && mv $(1).tmp $(1) && ls $(1)/auroraiam-*.whl >&2
 endef
 

@@ -1,31 +1,48 @@
 //! Python argument → Rust value conversions. Type checks live here; every value rule (ranges,
 //! UTF-8, NUL bytes, lengths) stays in the core, which reports it with its own code.
 
+use std::ffi::c_char;
+
 use auroraiam::{str_from_utf8, Error, ErrorCode, SigningTime};
 use pyo3::exceptions::PyOverflowError;
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyString, PyType};
 
 use crate::errors::{to_py_err, wrong_type};
 
-/// A `str` argument as UTF-8 (on the abi3-py39 build, a UTF-8 `bytes` copy kept alive, not a
-/// second copy in Rust). A lone surrogate is not UTF-8: the core reports it as `INVALID_UTF8`
-/// naming the field (the text is re-encoded with `surrogatepass` to find where).
-pub(crate) fn text(value: &Bound<'_, PyAny>, field: &str) -> PyResult<PyBackedStr> {
+extern "C" {
+    /// CPython's UTF-8 view of a `str`, cached in (and owned by) the object. Exported by every
+    /// CPython since 3.3 and part of the stable ABI since 3.10; pyo3 only uses it from 3.10 on,
+    /// copying through a `bytes` object below that, which cost two allocations per argument.
+    fn PyUnicode_AsUTF8AndSize(unicode: *mut ffi::PyObject, size: *mut ffi::Py_ssize_t) -> *const c_char;
+}
+
+/// A `str` argument as UTF-8, borrowed from the object. A lone surrogate is not UTF-8: the
+/// core reports it as `INVALID_UTF8` naming the field (the text is re-encoded with
+/// `surrogatepass` to find where).
+pub(crate) fn text<'a>(value: &'a Bound<'_, PyAny>, field: &str) -> PyResult<&'a str> {
     let Ok(string) = value.cast::<PyString>() else {
         return Err(wrong_type(value, field, "str"));
     };
-    match PyBackedStr::try_from(string.clone()) {
-        Ok(text) => Ok(text),
-        Err(_) => Err(not_utf8(string, field)),
+    let mut size: ffi::Py_ssize_t = 0;
+    // SAFETY: `string` is a live str (the GIL is held); CPython returns a pointer to `size`
+    // bytes it keeps with the object, so they live as long as the borrow of `value`, or NULL
+    // with an exception set.
+    let data = unsafe { PyUnicode_AsUTF8AndSize(string.as_ptr(), &mut size) };
+    if data.is_null() {
+        drop(PyErr::take(value.py())); // UnicodeEncodeError: reported as INVALID_UTF8 instead
+        return Err(not_utf8(string, field));
     }
+    // SAFETY: non-NULL: `size` initialised bytes owned by `string` (see above).
+    let bytes = unsafe { std::slice::from_raw_parts(data.cast::<u8>(), usize::try_from(size).unwrap_or(0)) };
+    std::str::from_utf8(bytes).map_err(|_| not_utf8(string, field))
 }
 
 /// Like [`text`], `None` allowed.
-pub(crate) fn optional_text(value: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<PyBackedStr>> {
+pub(crate) fn optional_text<'a>(value: Option<&'a Bound<'_, PyAny>>, field: &str) -> PyResult<Option<&'a str>> {
     match value {
         Some(v) if !v.is_none() => text(v, field).map(Some),
         _ => Ok(None),

@@ -7,7 +7,6 @@ use std::time::SystemTime;
 use auroraiam::{credentials_from_env, credentials_from_parts, Credentials, Error, ErrorCode, Signer, SigningTime};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyDict, PyMapping, PyString};
 
 use crate::args::{instant, optional_text, text, to_datetime};
@@ -42,7 +41,7 @@ impl PyCredentials {
             _ => None,
         };
         let credentials =
-            credentials_from_parts(&access_key_id, &secret_access_key, session_token.as_deref(), expiry).or_raise(py)?;
+            credentials_from_parts(access_key_id, secret_access_key, session_token, expiry).or_raise(py)?;
         Ok(PyCredentials { signer: Arc::new(Signer::new(credentials).or_raise(py)?) })
     }
 
@@ -125,30 +124,37 @@ pub(crate) fn signer_for(py: Python<'_>, credentials: Option<&Bound<'_, PyAny>>)
              aws_secret_access_key, or None",
         ));
     };
-    signer_from_parts(&parsed).or_raise(py)
+    signer_from_parts(py, &parsed)
 }
 
-/// Credentials as read from a mapping or a botocore object, before validation.
-struct Parts {
-    key: PyBackedStr,
-    secret: PyBackedStr,
-    token: Option<PyBackedStr>,
+/// Credentials as found in a mapping or a botocore object: the values (with the names messages
+/// use for them), not yet converted or validated.
+struct Parts<'py> {
+    key: (Bound<'py, PyAny>, &'static str),
+    secret: (Bound<'py, PyAny>, &'static str),
+    token: Option<(Bound<'py, PyAny>, &'static str)>,
     expiry: Option<SystemTime>,
 }
 
 /// The remembered signer if `parts` are exactly its credentials, else one built (and validated)
 /// by the core from them.
-fn signer_from_parts(parts: &Parts) -> Result<Arc<Signer>, Error> {
+fn signer_from_parts(py: Python<'_>, parts: &Parts<'_>) -> PyResult<Arc<Signer>> {
+    let key = text(&parts.key.0, parts.key.1)?;
+    let secret = text(&parts.secret.0, parts.secret.1)?;
+    let token = match &parts.token {
+        Some((value, label)) => optional_text(Some(value), label)?,
+        None => None,
+    };
     let same = |known: &Credentials| {
-        known.access_key_id() == &*parts.key
-            && known.secret_access_key() == &*parts.secret
-            && known.session_token() == parts.token.as_deref()
+        known.access_key_id() == key
+            && known.secret_access_key() == secret
+            && known.session_token() == token
             && known.expiry() == parts.expiry
     };
     if let Some(signer) = remembered(same) {
         return Ok(signer);
     }
-    remember(credentials_from_parts(&parts.key, &parts.secret, parts.token.as_deref(), parts.expiry)?)
+    remember(credentials_from_parts(key, secret, token, parts.expiry).or_raise(py)?).or_raise(py)
 }
 
 /// Looks one credential up in a mapping: its key names (boto3's, then STS's as in
@@ -158,7 +164,7 @@ type Keys<'a, 'py> = [(&'a Bound<'py, PyString>, &'static str); 2];
 fn from_mapping<'py>(
     py: Python<'py>,
     get: impl Fn(&Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>>,
-) -> PyResult<Parts> {
+) -> PyResult<Parts<'py>> {
     // Interned keys: no string is built or hashed per call.
     let key_id: Keys<'_, 'py> = [
         (intern!(py, "aws_access_key_id"), "credentials['aws_access_key_id']"),
@@ -190,29 +196,26 @@ fn from_mapping<'py>(
             ),
         ));
     };
-    let key = text(&key, key_label)?;
-    let secret = text(&secret, secret_label)?;
-    let token = match find(token)? {
-        Some((label, v)) => optional_text(Some(&v), label)?,
-        None => None,
-    };
+    let token = find(token)?.map(|(label, v)| (v, label));
     let expiry = match get(intern!(py, "Expiration"))? {
         Some(e) if !e.is_none() => Some(instant(&e, "credentials['Expiration']")?.to_system_time()),
         _ => None,
     };
-    Ok(Parts { key, secret, token, expiry })
+    Ok(Parts { key: (key, key_label), secret: (secret, secret_label), token, expiry })
 }
 
 /// botocore's `ReadOnlyCredentials` / `Credentials`: `access_key`, `secret_key`, `token`.
-fn from_botocore(value: &Bound<'_, PyAny>) -> PyResult<Parts> {
+fn from_botocore<'py>(value: &Bound<'py, PyAny>) -> PyResult<Parts<'py>> {
     let py = value.py();
     let key = value.getattr(intern!(py, "access_key"))?;
     let secret = value.getattr(intern!(py, "secret_key"))?;
     let token = value.getattr_opt(intern!(py, "token"))?;
-    let key = text(&key, "credentials.access_key")?;
-    let secret = text(&secret, "credentials.secret_key")?;
-    let token = optional_text(token.as_ref(), "credentials.token")?;
-    Ok(Parts { key, secret, token, expiry: None })
+    Ok(Parts {
+        key: (key, "credentials.access_key"),
+        secret: (secret, "credentials.secret_key"),
+        token: token.map(|t| (t, "credentials.token")),
+        expiry: None,
+    })
 }
 
 /// The signer last built from env / mapping / botocore credentials, so that repeated calls with

@@ -7,7 +7,8 @@
 //! the same flag value, since 3.7, so the three hot functions are registered with it here, as
 //! orjson registers `dumps`. All other pyo3 machinery (classes, errors, conversions) is unchanged.
 //!
-//! This is the crate's only `unsafe` code: raw argument vectors in, a new reference or NULL out.
+//! With `args::text` (UTF-8 borrowed from `str`), this is the crate's `unsafe` code: raw
+//! argument vectors in, a new reference or NULL out.
 
 use std::ffi::{c_int, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -3,8 +3,10 @@
 //! Converts Python arguments to core types and core errors to Python exceptions; every rule
 //! (validation, encoding, region inference, time range, credential lookup) is the core's.
 //!
-//! The three token functions are registered as `METH_FASTCALL` builtins (`fastcall.rs`); the
-//! rest is ordinary pyo3.
+//! The three token functions are registered as `METH_FASTCALL` builtins (`fastcall.rs`) and
+//! borrow UTF-8 from `str` arguments (`args::text`): both are stable-ABI calls from 3.10 that
+//! every CPython >= 3.9 has, which pyo3 does not use on a cp39-abi3 build. The rest is
+//! ordinary pyo3.
 //!
 //! The GIL stays held while signing: a token costs about a microsecond, less than releasing and
 //! re-acquiring the GIL, which under contention can wait a whole switch interval (5 ms). Blocking
@@ -121,10 +123,10 @@ fn rds_token(
     let at = signing_time(py, signing_time_arg.as_ref())?;
     let args = RequestArgs {
         kind: TokenKind::Rds,
-        hostname: &hostname,
+        hostname,
         port: port.value,
-        username: &username,
-        region: region.as_deref(),
+        username,
+        region,
         expires_in: expires_in.value,
     };
     let request = request_for(&args).map_err(|e| expires_in.fix(port.fix(e))).or_raise(py)?;
@@ -179,10 +181,10 @@ fn dsql_token(
     let at = self::signing_time(py, signing_time.as_ref())?;
     let args = RequestArgs {
         kind: if admin { TokenKind::DsqlAdmin } else { TokenKind::Dsql },
-        hostname: &hostname,
+        hostname,
         port: 0,
         username: "",
-        region: region.as_deref(),
+        region,
         expires_in: expires_in.value,
     };
     let request = request_for(&args).map_err(|e| expires_in.fix(e)).or_raise(py)?;
