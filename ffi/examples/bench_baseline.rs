@@ -5,12 +5,17 @@
 //! prebuilt request, like criterion's token/rds.
 //!
 //!   cargo run --release -p auroraiam-ffi --example bench_baseline [sample_seconds]
-//!   bench_baseline --count N [rds|rds_session_token_800|dsql]   sign N tokens and exit (callgrind)
+//!   bench_baseline --count N [rds|rds_session_token_800|dsql|provider]   N tokens and exit (callgrind)
+//!
+//! `provider` is a TokenProvider cache hit (system clock read, cached token) plus a copy of the
+//! token, as `auroraiam_token_provider_token()` hands the C caller its own copy.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use auroraiam::{credentials_from_parts, Signer, SigningTime, TokenRequest};
+use std::sync::Arc;
+
+use auroraiam::{credentials_from_parts, Signer, SigningTime, StaticSource, TokenProvider, TokenRequest};
 
 const HOST: &str = "mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com";
 const DSQL_HOST: &str = "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws";
@@ -104,12 +109,21 @@ fn main() {
         let at = SigningTime::from_unix_seconds(black_box(AT)).unwrap();
         black_box(signer.sign(&request, at).unwrap());
     };
+    let provider = TokenProvider::new(
+        &TokenRequest::rds(HOST, 5432, "app_user").build().unwrap(),
+        Arc::new(StaticSource::new(credentials_from_parts(AKID, SECRET, None, None).unwrap()).unwrap()),
+    );
+    let cache_hit = || {
+        let token = provider.token().unwrap();
+        black_box(token.as_str().to_string());
+    };
     if args.get(1).map(String::as_str) == Some("--count") {
         let n: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000);
         for _ in 0..n {
             match args.get(3).map(String::as_str).unwrap_or("rds") {
                 "rds_session_token_800" => rds(&with_session),
                 "dsql" => dsql(&plain),
+                "provider" => cache_hit(),
                 _ => rds(&plain),
             }
         }
@@ -126,4 +140,5 @@ fn main() {
     measure("rds_sign_only", sample_seconds, || {
         black_box(plain.sign(black_box(&prebuilt), black_box(at)).unwrap());
     });
+    measure("provider", sample_seconds, cache_hit);
 }

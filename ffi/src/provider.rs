@@ -562,14 +562,18 @@ fn hand_out(
             .token_at(SigningTime::from_unix_seconds(unix)?.to_system_time())?,
         None => provider.inner.token()?,
     };
-    let effective = unix_seconds(token.effective_expiry())?;
+    // Only when asked for: a cache hit is cheap enough for the conversion to show.
+    let effective = match &expires_at_out {
+        Some(_) => Some(unix_seconds(token.effective_expiry())?),
+        None => None,
+    };
     // SAFETY: each out-parameter was checked non-NULL; the caller promised they are writable.
     unsafe {
         token_out.write(token_into_raw(token.as_str()));
         if let Some(out) = token_len_out {
             out.write(token.len());
         }
-        if let Some(out) = expires_at_out {
+        if let (Some(out), Some(effective)) = (expires_at_out, effective) {
             out.write(effective);
         }
     }

@@ -5,6 +5,9 @@
  * and prints the ratio. Prints "c/<name>: <median> ns/token" lines (thread CPU time, median of
  * samples); the optional argument is the length of one sample in seconds (default 0.2).
  * `bench --count N [workload]` signs N tokens and exits (instruction counts under callgrind).
+ * The `provider` workload is a token provider cache hit: auroraiam_token_provider_token() on a
+ * warm provider (explicit credentials) reads the clock and hands out a copy of the cached token,
+ * which is wiped and freed like a signed one.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -45,9 +48,10 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-typedef enum { RDS, RDS_LEN, DSQL } workload;
+typedef enum { RDS, RDS_LEN, DSQL, PROVIDER } workload;
 
 static const auroraiam_signer *bench_signer;
+static const auroraiam_token_provider *bench_provider;
 static size_t host_len, user_len;
 
 static int one(workload w) {
@@ -60,6 +64,9 @@ static int one(workload w) {
     case RDS_LEN:
         rc = auroraiam_signer_rds_token_len(bench_signer, HOST, host_len, 5432, "app_user", user_len, NULL, 0, 900, AT,
                                             &token);
+        break;
+    case PROVIDER:
+        rc = auroraiam_token_provider_token(bench_provider, &token, NULL, NULL);
         break;
     default:
         rc = auroraiam_signer_dsql_token(bench_signer, DSQL_HOST, false, NULL, 900, AT, &token);
@@ -104,6 +111,23 @@ static double measure(const char *name, const auroraiam_signer *signer, workload
     return ns[SAMPLES / 2];
 }
 
+/* A provider for the bench endpoint over explicit credentials, warmed by one token. */
+static auroraiam_token_provider *make_provider(void) {
+    auroraiam_token_provider_builder *b = NULL;
+    auroraiam_token_provider *p = NULL;
+    char *token = NULL;
+    if (auroraiam_token_provider_builder_new_rds(HOST, 5432, "app_user", &b) != AURORAIAM_RESULT_OK ||
+        auroraiam_token_provider_builder_use_credentials(b, AKID, SECRET, NULL, NULL) != AURORAIAM_RESULT_OK ||
+        auroraiam_token_provider_builder_build(b, &p) != AURORAIAM_RESULT_OK ||
+        auroraiam_token_provider_token(p, &token, NULL, NULL) != AURORAIAM_RESULT_OK) {
+        fprintf(stderr, "bench: cannot create the provider\n");
+        exit(1);
+    }
+    auroraiam_token_free(token);
+    auroraiam_token_provider_builder_free(b);
+    return p;
+}
+
 int main(int argc, char **argv) {
     if (argc > 2 && strcmp(argv[1], "--count") == 0) {
         /* `--count N [rds|rds_session_token_800|dsql]`: sign N tokens and exit (callgrind). */
@@ -120,8 +144,12 @@ int main(int argc, char **argv) {
             return 1;
         }
         bench_signer = signer;
-        for (long i = 0; i < n; i++) one(strcmp(which, "dsql") == 0 ? DSQL : RDS);
+        auroraiam_token_provider *provider = make_provider();
+        bench_provider = provider;
+        workload w = strcmp(which, "dsql") == 0 ? DSQL : strcmp(which, "provider") == 0 ? PROVIDER : RDS;
+        for (long i = 0; i < n; i++) one(w);
         auroraiam_signer_free(signer);
+        auroraiam_token_provider_free(provider);
         return 0;
     }
     double sample_seconds = argc > 1 ? atof(argv[1]) : 0.2;
@@ -140,6 +168,10 @@ int main(int argc, char **argv) {
     measure("rds_session_token_800", with_session, RDS, sample_seconds);
     measure("dsql", plain, DSQL, sample_seconds);
     measure("rds_len", plain, RDS_LEN, sample_seconds);
+    auroraiam_token_provider *provider = make_provider();
+    bench_provider = provider;
+    measure("provider", plain, PROVIDER, sample_seconds);
+    auroraiam_token_provider_free(provider);
     auroraiam_signer_free(plain);
     auroraiam_signer_free(with_session);
     return 0;

@@ -44,7 +44,7 @@ echo "== C API, static library"
 "$OUT/bench_static" "$SAMPLE" | tee "$OUT/c_static.txt"
 echo "== Rust core, criterion (cargo bench -p auroraiam --bench token)"
 cargo bench -p auroraiam --bench token -- --warm-up-time 2 --measurement-time 5 \
-  'token/(rds|rds_session_token_800|dsql|rds_build_request_and_sign)$' 2>&1 | tee "$OUT/criterion.txt" |
+  'token/(rds|rds_session_token_800|dsql|rds_build_request_and_sign|token_provider_cache_hit|token_provider_clock_read_baseline)$' 2>&1 | tee "$OUT/criterion.txt" |
   grep -E '^token/|time:' || true
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -59,7 +59,7 @@ instructions() {
 if command -v valgrind >/dev/null; then
   echo "== instructions per token (callgrind)"
   declare -A ic_c ic_rust
-  for w in rds rds_session_token_800 dsql; do
+  for w in rds rds_session_token_800 dsql provider; do
     ic_c[$w]=$(instructions "$OUT/bench_shared" "$w")
     ic_rust[$w]=$(instructions "$OUT/bench_baseline" "$w")
     echo "$w: C API ${ic_c[$w]}, Rust core ${ic_rust[$w]}"
@@ -98,16 +98,20 @@ row() {
 row rds rds rds_build_request_and_sign
 row rds_session_token_800 rds_session_token_800 rds_session_token_800
 row dsql dsql dsql
+row provider provider token_provider_cache_hit
 printf '%-22s %9s %9s %9.0f %7s   %s %s\n' "rust: sign only" "" "" "$(median_of rust rds_sign_only "$OUT"/rust.*.txt)" "" \
   "token/rds" "$(criterion_ns rds | awk '{printf "%.0f", $1}')"
 if command -v valgrind >/dev/null; then
   echo
   printf '%-22s %9s %9s %7s\n' "instructions/token" "C API" "Rust" "C/Rust"
-  for w in rds rds_session_token_800 dsql; do
+  for w in rds rds_session_token_800 dsql provider; do
     awk -v n="$w" -v c="${ic_c[$w]}" -v r="${ic_rust[$w]}" 'BEGIN { printf "%-22s %9d %9d %7.3f\n", n, c, r, c / r }'
   done
   echo "(callgrind, (count(11000) - count(1000)) / 10000: deterministic, independent of machine load)"
 fi
 echo "(C and Rust: thread CPU time, median over $ROUNDS alternating rounds, each the median of 15 samples."
 echo " Rust = the core doing what one C call does: build and validate the request, sign, drop the token."
-echo " criterion: wall-clock mid estimate; its session-token and dsql rows sign a prebuilt request.)"
+echo " criterion: wall-clock mid estimate; its session-token and dsql rows sign a prebuilt request."
+echo " provider: a warm token provider's cache hit (clock read, cached token) and a copy of the token for"
+echo " the caller; criterion's token_provider_cache_hit returns the shared token without copying it;"
+echo " token_provider_clock_read_baseline = $(criterion_ns token_provider_clock_read_baseline | awk '{printf "%.0f", $1}') ns is the clock read alone.)"
