@@ -145,6 +145,29 @@ examples() {
   [[ $out == *"X-Amz-Signature=2df3d4ae98b4034dbac0d02277f978e3e505a22cf1d6996a937cc207be1aed14" ]] ||
     { echo "demo_token printed $out"; return 1; }
   echo "demo_token prints rds-0001's token"
+  # The verifier example accepts it for what it was made for, and rejects it precisely.
+  gcc "${CSTD[@]}" -o "$OUT/verify_token" examples/c/verify_token.c "${SHARED[@]}"
+  local token=$out verified
+  verify() {
+    env -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY="$1" "$OUT/verify_token" \
+      --host mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com --port 5432 --user iam_user --region us-east-1 \
+      --now "$2" <<<"$token" 2>&1
+  }
+  set +e
+  verified=$(verify wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY 1478540400); rc=$?
+  set -e
+  [ $rc = 0 ] && grep -q "^verified: OK" <<<"$verified" && grep -q "X-Amz-Signature=<redacted:64 chars>" <<<"$verified" &&
+    ! grep -q 2df3d4ae98b4 <<<"$verified" || { echo "verify_token: exit $rc: $verified"; return 1; }
+  set +e
+  verified=$(verify wrong-secret 1478540400); rc=$?
+  set -e
+  [ $rc = 1 ] && grep -q "rejected: SIGNATURE_MISMATCH" <<<"$verified" || { echo "verify_token wrong secret: $verified"; return 1; }
+  set +e
+  verified=$(verify wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY 1478541373); rc=$?
+  set -e
+  [ $rc = 1 ] && grep -q "EXPIRED: expired 100 s ago" <<<"$verified" && grep -q "rejected: TOKEN_EXPIRED" <<<"$verified" ||
+    { echo "verify_token expired: $verified"; return 1; }
+  echo "verify_token verifies demo_token's token, rejects a wrong secret and an expired token"
 }
 
 install_and_consume() {
