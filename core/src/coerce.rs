@@ -30,7 +30,7 @@ pub fn string_from_utf16(units: &[u16], field: &str) -> Result<String> {
 
 /// A credential expiry from Unix seconds (fractions kept to the millisecond).
 pub fn expiry_from_unix_seconds(seconds: f64) -> Result<SystemTime> {
-    if !seconds.is_finite() || seconds < 0.0 || seconds > 253_402_300_799.0 {
+    if !seconds.is_finite() || !(0.0..=253_402_300_799.0).contains(&seconds) {
         return Err(Error::new(
             ErrorCode::InvalidCredentials,
             format!("credential expiry {seconds} is not a time between 1970 and 9999 in Unix seconds"),

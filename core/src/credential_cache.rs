@@ -53,7 +53,7 @@ impl CredentialCache {
     /// are). Fetches when the cached ones are missing or expire too soon; concurrent callers
     /// share one fetch.
     pub fn get(&self, valid_until: SystemTime) -> Result<Credentials> {
-        let fresh_enough = |c: &Credentials| c.expiry().map_or(true, |e| e > valid_until);
+        let fresh_enough = |c: &Credentials| c.expiry().is_none_or(|e| e > valid_until);
         let mut state = self.lock();
         loop {
             if let Some(c) = state.current.as_ref().filter(|c| fresh_enough(c)) {

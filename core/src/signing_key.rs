@@ -156,7 +156,7 @@ impl SigningKeyCache {
             |e: &CacheEntry| e.date == date_bytes && e.service == service && &*e.region == region;
         let key = derive_signing_key(secret, date, region, service);
         if let Ok(mut entries) = self.entries.write() {
-            if !entries.iter().any(|e| matches(e)) {
+            if !entries.iter().any(matches) {
                 if entries.len() >= Self::CAPACITY {
                     // Oldest date first: yesterday's keys are the ones no longer needed.
                     if let Some(i) = (0..entries.len()).min_by_key(|&i| entries[i].date) {

@@ -126,7 +126,7 @@ impl TokenProvider {
         }
         if let Ok(mut slot) = self.slot.write() {
             // Keep whichever of the racing tokens lives longer.
-            if slot.as_ref().map_or(true, |s| s.refresh_at <= refresh_at) {
+            if slot.as_ref().is_none_or(|s| s.refresh_at <= refresh_at) {
                 *slot = Some(Slot { token: token.clone(), refresh_at });
             }
         }

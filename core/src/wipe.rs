@@ -23,7 +23,7 @@ mod tests {
 
     #[test]
     fn wipes_every_byte_at_any_alignment() {
-        let mut buf = vec![0xAAu8; 101];
+        let mut buf = [0xAAu8; 101];
         for start in 0..9 {
             buf.fill(0xAA);
             wipe(&mut buf[start..start + 87]);
