@@ -1,5 +1,7 @@
 # C ABI: libauroraiam (ffi/), include/auroraiam.h, C tests (tests/c/), examples (examples/c/).
 #   make c-lib                 release build of libauroraiam.so + .a, staged in target/auroraiam-c/lib
+#   make c-lib-slim            the same without the default credential chain (--no-default-features),
+#                              staged in target/auroraiam-c/slim/lib
 #   make header                regenerate include/auroraiam.h (pinned cbindgen); commit the result
 #   make header-check          fail if include/auroraiam.h differs from a fresh generation
 #   make test-c                every C test (drift check, vectors, sanitizers, valgrind, install)
@@ -10,10 +12,13 @@
 PREFIX ?= /usr/local
 AURORAIAM_C_OUT := target/auroraiam-c
 
-.PHONY: c-lib header header-check test-c demo-c bench-c install-c install
+.PHONY: c-lib c-lib-slim header header-check test-c demo-c bench-c install-c install
 
 c-lib:
 	@bash ffi/build-c.sh
+
+c-lib-slim:
+	@bash ffi/build-c.sh --slim
 
 header:
 	@bash ffi/gen-header.sh
