@@ -43,7 +43,7 @@ impl TypeName for JsAny {
 impl ValidateNapiValue for JsAny {}
 
 /// The property names this binding reads, in [`Key`] order.
-const KEY_NAMES: [&CStr; 28] = [
+const KEY_NAMES: [&CStr; 26] = [
     c"hostname",
     c"port",
     c"username",
@@ -57,8 +57,6 @@ const KEY_NAMES: [&CStr; 28] = [
     c"sessionToken",
     c"expiration",
     c"profile",
-    c"then",
-    c"forceRefresh",
     c"refreshMargin",
     c"now",
     c"maxClockSkew",
@@ -92,8 +90,6 @@ pub enum Key {
     SessionToken,
     Expiration,
     Profile,
-    Then,
-    ForceRefresh,
     RefreshMargin,
     Now,
     MaxClockSkew,

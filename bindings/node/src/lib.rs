@@ -176,6 +176,37 @@ impl Signer {
     pub fn get_auth_token_with_expiry(&self, env: Env) -> napi::Result<JsAny> {
         start(&env, &self.state, TokenKind::Rds, Shape::WithExpiry)
     }
+
+    /// For `index.js`: the credential provider function, or `undefined`.
+    #[napi(skip_typescript, js_name = "_credentialProvider", catch_unwind)]
+    pub fn credential_provider(&self, env: Env) -> napi::Result<JsAny> {
+        provider_function(&env, &self.state)
+    }
+
+    /// For `index.js`: the token if it can be had on this thread without I/O, else `undefined`.
+    #[napi(skip_typescript, js_name = "_tokenNow", catch_unwind)]
+    pub fn token_now(&self, env: Env, kind: u32, shape: u32) -> napi::Result<JsAny> {
+        token_now(&env, &self.state, kind, shape)
+    }
+
+    /// For `index.js`: signs with an identity the provider function gave.
+    #[napi(skip_typescript, js_name = "_signWith", catch_unwind)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn sign_with(
+        &self,
+        env: Env,
+        kind: u32,
+        shape: u32,
+        last: bool,
+        identity: JsAny,
+        access_key_id: JsAny,
+        secret_access_key: JsAny,
+        session_token: JsAny,
+        expiration: JsAny,
+    ) -> napi::Result<JsAny> {
+        let fields = [access_key_id.0, secret_access_key.0, session_token.0, expiration.0];
+        sign_with(&env, &self.state, kind, shape, last, identity, fields)
+    }
 }
 
 /// Signs Aurora DSQL tokens; a drop-in for `DsqlSigner` of `@aws-sdk/dsql-signer`.
@@ -216,6 +247,37 @@ impl DsqlSigner {
     pub fn get_db_connect_admin_auth_token_with_expiry(&self, env: Env) -> napi::Result<JsAny> {
         start(&env, &self.state, TokenKind::DsqlAdmin, Shape::WithExpiry)
     }
+
+    /// For `index.js`: the credential provider function, or `undefined`.
+    #[napi(skip_typescript, js_name = "_credentialProvider", catch_unwind)]
+    pub fn credential_provider(&self, env: Env) -> napi::Result<JsAny> {
+        provider_function(&env, &self.state)
+    }
+
+    /// For `index.js`: the token if it can be had on this thread without I/O, else `undefined`.
+    #[napi(skip_typescript, js_name = "_tokenNow", catch_unwind)]
+    pub fn token_now(&self, env: Env, kind: u32, shape: u32) -> napi::Result<JsAny> {
+        token_now(&env, &self.state, kind, shape)
+    }
+
+    /// For `index.js`: signs with an identity the provider function gave.
+    #[napi(skip_typescript, js_name = "_signWith", catch_unwind)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn sign_with(
+        &self,
+        env: Env,
+        kind: u32,
+        shape: u32,
+        last: bool,
+        identity: JsAny,
+        access_key_id: JsAny,
+        secret_access_key: JsAny,
+        session_token: JsAny,
+        expiration: JsAny,
+    ) -> napi::Result<JsAny> {
+        let fields = [access_key_id.0, secret_access_key.0, session_token.0, expiration.0];
+        sign_with(&env, &self.state, kind, shape, last, identity, fields)
+    }
 }
 
 fn construct(env: &Env, options: JsAny, kind: TokenKind) -> napi::Result<Rc<State>> {
@@ -226,4 +288,37 @@ fn construct(env: &Env, options: JsAny, kind: TokenKind) -> napi::Result<Rc<Stat
 fn start(env: &Env, state: &Rc<State>, kind: TokenKind, shape: Shape) -> napi::Result<JsAny> {
     let js = Js::new(env);
     thrown(js, state.token(js, kind, shape).map(JsAny))
+}
+
+fn provider_function(env: &Env, state: &Rc<State>) -> napi::Result<JsAny> {
+    let js = Js::new(env);
+    thrown(js, state.provider_function(js).map(JsAny))
+}
+
+/// The token kinds and result shapes as `index.js` numbers them.
+const KINDS: [TokenKind; 3] = [TokenKind::Rds, TokenKind::Dsql, TokenKind::DsqlAdmin];
+const SHAPES: [Shape; 2] = [Shape::Token, Shape::WithExpiry];
+
+fn token_now(env: &Env, state: &Rc<State>, kind: u32, shape: u32) -> napi::Result<JsAny> {
+    let js = Js::new(env);
+    let (Some(&kind), Some(&shape)) = (KINDS.get(kind as usize), SHAPES.get(shape as usize)) else {
+        return thrown(js, Err(Failure::Internal(sys::Status::napi_invalid_arg)));
+    };
+    thrown(js, state.token_now(js, kind, shape).map(JsAny))
+}
+
+fn sign_with(
+    env: &Env,
+    state: &Rc<State>,
+    kind: u32,
+    shape: u32,
+    last: bool,
+    identity: JsAny,
+    fields: [sys::napi_value; 4],
+) -> napi::Result<JsAny> {
+    let js = Js::new(env);
+    let (Some(&kind), Some(&shape)) = (KINDS.get(kind as usize), SHAPES.get(shape as usize)) else {
+        return thrown(js, Err(Failure::Internal(sys::Status::napi_invalid_arg)));
+    };
+    thrown(js, state.sign_with(js, kind, shape, last, identity.0, fields).map(JsAny))
 }

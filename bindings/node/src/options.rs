@@ -222,8 +222,3 @@ impl IdentityValues {
         Ok(())
     }
 }
-
-/// Reads an identity object into `identity`.
-pub fn read_identity(js: Js, value: sys::napi_value, identity: &mut Identity) -> Result<(), Failure> {
-    IdentityValues::of(js, value, js.kind(value)?)?.read(js, identity)
-}

@@ -11,9 +11,10 @@
 //!   runs on the libuv threadpool, one per signer and kind at a time (callers arriving
 //!   meanwhile wait for the same result); a call that certainly finds the cached token is
 //!   answered at once;
-//! * a provider function: called for every token, as the AWS SDK signers do; its identity
-//!   goes to a core provider kept for as long as the identity stays the same, so an unchanged
-//!   identity reuses the cached token.
+//! * a provider function: `index.js` calls and awaits it for every token, as the AWS SDK
+//!   signers do (awaiting in JavaScript is far cheaper than chaining promises through
+//!   Node-API), and hands the identity to [`State::sign_with`], which keeps a core provider for
+//!   as long as the identity stays the same, so an unchanged identity reuses the cached token.
 
 use std::cell::RefCell;
 use std::ptr;
@@ -29,7 +30,7 @@ use napi::sys;
 
 use crate::failure::Failure;
 use crate::js::{check, Js, Key, Kind};
-use crate::options::{integer, read_identity, Identity, IdentityValues, Target, TargetValues};
+use crate::options::{integer, Identity, IdentityValues, Target, TargetValues, IDENTITY_EXPECTED};
 use crate::promise;
 use crate::threadpool;
 
@@ -59,8 +60,8 @@ enum Source {
     /// The default chain (or, in a build without it, the environment variables); `blocking`
     /// when fetching may do I/O (then misses run on the threadpool).
     Default { blocking: bool },
-    /// An AWS SDK credential provider, `(props?) => Promise<identity> | identity`, and the core
-    /// providers for the identity it gave last.
+    /// An AWS SDK credential provider, `(props?) => Promise<identity> | identity` (called by
+    /// `index.js`), and the core providers for the identity it gave last.
     Function { function: FunctionRef, last: RefCell<Option<LastIdentity>> },
 }
 
@@ -83,15 +84,10 @@ impl FunctionRef {
         Ok(FunctionRef { env: js.env(), reference })
     }
 
-    /// Calls the function with `argument` (or none); a synchronous throw is `Failure::Pending`.
-    fn call(&self, js: Js, argument: Option<sys::napi_value>) -> Result<sys::napi_value, Failure> {
+    fn value(&self, js: Js) -> Result<sys::napi_value, Failure> {
         let mut function = ptr::null_mut();
         check(unsafe { sys::napi_get_reference_value(js.env(), self.reference, &mut function) })?;
-        let this = js.undefined()?;
-        match argument {
-            Some(a) => js.call(function, this, &[a]),
-            None => js.call(function, this, &[]),
-        }
+        Ok(function)
     }
 }
 
@@ -184,15 +180,89 @@ impl State {
             Source::Fixed | Source::Default { blocking: false } => promise::settled(js, state.now(js, shape)),
             Source::Default { blocking: true } if state.certainly_cached() => promise::settled(js, state.now(js, shape)),
             Source::Default { blocking: true } => self.on_threadpool(js, kind, shape),
-            Source::Function { function, .. } => match function.call(js, None) {
-                Ok(identity) => {
-                    let pending = Rc::new(Pending { state: self.clone(), kind, shape, original: None });
-                    promise::then(js, identity, pending, on_identity, None)
-                }
-                // A provider that throws synchronously rejects, as in the async AWS SDK signer.
-                Err(failure) => promise::settled(js, Err(failure)),
-            },
+            Source::Function { .. } => promise::settled(
+                js,
+                Err(Failure::Core(Error::new(
+                    ErrorCode::InvalidArgument,
+                    "a signer with a credential provider function is driven by the package entry \
+                     (require('auroraiam') / import 'auroraiam'), not by binding.js",
+                ))),
+            ),
         }
+    }
+
+    /// For `index.js`: the token made on this thread when that needs no I/O (fixed credentials,
+    /// the environment, a certain cache hit of the chain), thrown errors included; `undefined`
+    /// when the call must go to the threadpool ([`State::token`]) or to a provider function.
+    pub fn token_now(&self, js: Js, kind: TokenKind, shape: Shape) -> Result<sys::napi_value, Failure> {
+        let state = self.kind(kind)?;
+        match &self.source {
+            Source::Fixed | Source::Default { blocking: false } => state.now(js, shape),
+            Source::Default { blocking: true } if state.certainly_cached() => state.now(js, shape),
+            _ => js.undefined(),
+        }
+    }
+
+    /// The provider function, for `index.js` to call (`undefined` for other sources).
+    pub fn provider_function(&self, js: Js) -> Result<sys::napi_value, Failure> {
+        match &self.source {
+            Source::Function { function, .. } => function.value(js),
+            _ => js.undefined(),
+        }
+    }
+
+    /// Signs with an identity a provider function gave (`identity` is the value, its fields
+    /// fetched by `index.js` when it is an object). With `last` false, credentials that expire
+    /// within the refresh window give `null` instead: `index.js` then asks the provider once
+    /// with `{ forceRefresh: true }` and comes back (with `last` true for the first identity,
+    /// which the core refuses if it expires within the margin).
+    pub fn sign_with(
+        &self,
+        js: Js,
+        kind: TokenKind,
+        shape: Shape,
+        last: bool,
+        identity: sys::napi_value,
+        fields: [sys::napi_value; 4],
+    ) -> Result<sys::napi_value, Failure> {
+        let Source::Function { last: cached, .. } = &self.source else {
+            return Err(Failure::Internal(sys::Status::napi_generic_failure));
+        };
+        let values = match js.kind(identity)? {
+            Kind::Object => IdentityValues {
+                access_key_id: fields[0],
+                secret_access_key: fields[1],
+                session_token: fields[2],
+                expiration: fields[3],
+            },
+            k => return Err(Failure::type_error("credentials", IDENTITY_EXPECTED, k)),
+        };
+        let mut identity = Identity::default();
+        values.read(js, &mut identity)?;
+        let window = REFRESH_WINDOW.max(self.margin);
+        if !last && identity.expiration.is_some_and(|at| at < SystemTime::now() + window) {
+            return js.null();
+        }
+        let index = self.kinds.iter().position(|k| k.kind == kind);
+        let index = index.ok_or(Failure::Internal(sys::Status::napi_generic_failure))?;
+        let provider = {
+            let mut cached = cached.borrow_mut();
+            match cached.as_ref() {
+                Some(l) if l.identity == identity => l.providers[index].clone(),
+                _ => {
+                    let source = static_source(&identity)?;
+                    let providers = self
+                        .kinds
+                        .iter()
+                        .map(|k| provider(&k.request, source.clone(), self.margin).map(Arc::new))
+                        .collect::<Result<Vec<_>, Failure>>()?;
+                    let chosen = providers[index].clone();
+                    *cached = Some(LastIdentity { identity, providers });
+                    chosen
+                }
+            }
+        };
+        deliver(js, &*provider.token()?, shape)
     }
 
     /// A promise for a token made on the threadpool (joining the fetch in flight, if any).
@@ -374,111 +444,4 @@ fn default_source(js: Js, options: sys::napi_value) -> Result<Arc<dyn Credential
         )));
     }
     Ok(auroraiam::default_source())
-}
-
-/// A token waiting for its provider function.
-struct Pending {
-    state: Rc<State>,
-    kind: TokenKind,
-    shape: Shape,
-    /// The first identity, once a refresh has been asked for.
-    original: Option<Identity>,
-}
-
-impl Pending {
-    fn expires_soon(&self, identity: &Identity) -> bool {
-        let window = REFRESH_WINDOW.max(self.state.margin);
-        identity.expiration.is_some_and(|at| at < SystemTime::now() + window)
-    }
-
-    /// Signs with `identity` through the core provider kept for it (a new one when it changed).
-    fn sign_as(&self, js: Js, identity: &Identity) -> Result<sys::napi_value, Failure> {
-        let Source::Function { last, .. } = &self.state.source else {
-            return Err(Failure::Internal(sys::Status::napi_generic_failure));
-        };
-        let index = self.state.kinds.iter().position(|k| k.kind == self.kind);
-        let index = index.ok_or(Failure::Internal(sys::Status::napi_generic_failure))?;
-        let provider = {
-            let mut last = last.borrow_mut();
-            match last.as_ref() {
-                Some(l) if l.identity == *identity => l.providers[index].clone(),
-                _ => {
-                    let source = static_source(identity)?;
-                    let providers = self
-                        .state
-                        .kinds
-                        .iter()
-                        .map(|k| provider(&k.request, source.clone(), self.state.margin).map(Arc::new))
-                        .collect::<Result<Vec<_>, Failure>>()?;
-                    let chosen = providers[index].clone();
-                    *last = Some(LastIdentity { identity: identity.clone_for_cache(), providers });
-                    chosen
-                }
-            }
-        };
-        deliver(js, &*provider.token()?, self.shape)
-    }
-}
-
-/// The provider answered: sign, or first ask once for fresher credentials.
-fn on_identity(js: Js, pending: &Rc<Pending>, value: sys::napi_value) -> Result<sys::napi_value, Failure> {
-    let mut identity = Identity::default();
-    read_identity(js, value, &mut identity)?;
-    if pending.expires_soon(&identity) {
-        if let Source::Function { function, .. } = &pending.state.source {
-            let refresh = Rc::new(Pending {
-                state: pending.state.clone(),
-                kind: pending.kind,
-                shape: pending.shape,
-                original: Some(identity),
-            });
-            let props = force_refresh_props(js)?;
-            return match function.call(js, Some(props)) {
-                Ok(refreshed) => promise::then(js, refreshed, refresh, on_refreshed, Some(on_refresh_failed)),
-                Err(_) => {
-                    clear_pending(js);
-                    on_refresh_failed(js, &refresh, ptr::null_mut())
-                }
-            };
-        }
-    }
-    pending.sign_as(js, &identity)
-}
-
-/// The forced refresh answered: use it unless it expires soon too (then keep the first).
-fn on_refreshed(js: Js, pending: &Rc<Pending>, value: sys::napi_value) -> Result<sys::napi_value, Failure> {
-    let mut refreshed = Identity::default();
-    let usable = read_identity(js, value, &mut refreshed);
-    if usable.is_ok() && !pending.expires_soon(&refreshed) {
-        return pending.sign_as(js, &refreshed);
-    }
-    clear_pending(js);
-    on_refresh_failed(js, pending, value)
-}
-
-/// The forced refresh failed: sign with the first identity (the core refuses it if it expires
-/// within the refresh margin: `CREDENTIALS_EXPIRED`).
-fn on_refresh_failed(js: Js, pending: &Rc<Pending>, _error: sys::napi_value) -> Result<sys::napi_value, Failure> {
-    match &pending.original {
-        Some(identity) => pending.sign_as(js, identity),
-        None => Err(Failure::Internal(sys::Status::napi_generic_failure)),
-    }
-}
-
-fn force_refresh_props(js: Js) -> Result<sys::napi_value, Failure> {
-    let object = js.new_object()?;
-    js.set(object, Key::ForceRefresh, js.new_boolean(true)?)?;
-    Ok(object)
-}
-
-/// Drops an exception left by a failed refresh attempt (the first identity is used instead).
-fn clear_pending(js: Js) {
-    let mut ignored = ptr::null_mut();
-    let mut is_pending = false;
-    unsafe {
-        sys::napi_is_exception_pending(js.env(), &mut is_pending);
-        if is_pending {
-            sys::napi_get_and_clear_last_exception(js.env(), &mut ignored);
-        }
-    }
 }

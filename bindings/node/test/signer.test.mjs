@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { inspect } from 'node:util'
+import { createRequire } from 'node:module'
 
 import { resetAwsEnv, writeAwsFile } from './aws-env.mjs'
 import { generateAuthToken, generateDsqlToken, parseToken, Signer, DsqlSigner } from '../index.mjs'
@@ -72,6 +73,14 @@ test('an unchanged identity from the provider reuses the cached token; a new one
   assert.match(rotated, /X-Amz-Credential=ASIAROTATEDROTATED01%2F/)
   sameAsOneShot(rotated, { ...rds, credentials: identity })
   assert.equal(await signer.getAuthToken(), rotated)
+})
+
+test('the package entry drives provider functions; the bare binding.js signer refuses them', async () => {
+  const binding = createRequire(import.meta.url)('../binding.js')
+  assert.ok(new Signer({ ...rds, credentials }) instanceof binding.Signer)
+  await assert.rejects(new binding.Signer({ ...rds, credentials: async () => credentials }).getAuthToken(),
+    { code: 'INVALID_ARGUMENT', message: /package entry/ })
+  sameAsOneShot(await new binding.Signer({ ...rds, credentials }).getAuthToken(), { ...rds, credentials })
 })
 
 test('a provider that throws or rejects rejects getAuthToken with its own error', async () => {
