@@ -11,6 +11,9 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use aws_config::ecs::EcsCredentialsProvider;
+use aws_config::environment::region::EnvironmentVariableRegionProvider;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::region::ProfileFileRegionProvider;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::imds::credentials::ImdsCredentialsProvider;
 use aws_config::profile::ProfileFileCredentialsProvider;
@@ -104,7 +107,19 @@ impl DefaultChainSource {
                         aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
                     ))
                     .build_https();
-                let conf = ProviderConfig::default().with_http_client(http).load_default_region().await;
+                // The region (for STS: web identity, assume-role) from AWS_REGION /
+                // AWS_DEFAULT_REGION or the profile only: unlike the SDKs' region chain this
+                // never asks the instance metadata service, so off EC2 nothing waits on it.
+                let base = ProviderConfig::default().with_http_client(http);
+                let mut profile_region = ProfileFileRegionProvider::builder().configure(&base);
+                if let Some(name) = &self.profile {
+                    profile_region = profile_region.profile_name(name);
+                }
+                let region = RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
+                    .or_else(profile_region.build())
+                    .region()
+                    .await;
+                let conf = base.with_region(region);
                 let mut profile = ProfileFileCredentialsProvider::builder().configure(&conf);
                 if let Some(name) = &self.profile {
                     profile = profile.profile_name(name);

@@ -184,6 +184,9 @@ pub fn parse_token(token: &str) -> Result<ParsedToken> {
     if terminator != "aws4_request" || access_key_id.is_empty() {
         return Err(malformed("X-Amz-Credential is not <access key id>/<date>/<region>/<service>/aws4_request"));
     }
+    if !access_key_id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(malformed("the access key id in X-Amz-Credential has characters no access key id has"));
+    }
     if service != kind.service() {
         return Err(malformed(format!(
             "the credential scope names service {} but Action={} needs {}",
@@ -216,6 +219,7 @@ pub fn parse_token(token: &str) -> Result<ParsedToken> {
     match (kind, &username) {
         (TokenKind::Rds, None) => return Err(malformed("an RDS token (Action=connect) needs a DBUser parameter")),
         (TokenKind::Rds, Some(u)) if u.is_empty() => return Err(malformed("DBUser is empty")),
+        (TokenKind::Rds, Some(u)) if u.contains('\0') => return Err(malformed("DBUser contains a NUL byte")),
         (TokenKind::Dsql | TokenKind::DsqlAdmin, Some(_)) => {
             return Err(malformed("a DSQL token carries no DBUser parameter"))
         }
@@ -370,6 +374,8 @@ mod tests {
             (format!("{good}&Action=connect"), "twice"),
             (good[..good.len() - 1].to_string(), "hex"),
             (good.replace("%2B", "%G2"), "percent-encoded"),
+            (good.replace("DBUser=a", "DBUser=%00a"), "NUL"),
+            (good.replace("Credential=ASIA", "Credential=%00ASIA"), "access key id"),
             (format!("{good}\n"), "line breaks"),
         ];
         for (t, needle) in cases {
