@@ -137,7 +137,7 @@ pub(crate) fn flag(value: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<bo
 /// rules are the core's). `None` is "now" for `signing_time`.
 ///
 /// `field` names the argument in messages; the error code is `INVALID_SIGNING_TIME` for
-/// `signing_time` and `INVALID_CREDENTIALS` for a credentials `expiry`.
+/// `signing_time` and `now`, and `INVALID_CREDENTIALS` for a credentials `expiry`.
 pub(crate) fn instant(value: &Bound<'_, PyAny>, field: &str) -> PyResult<SigningTime> {
     let py = value.py();
     let converted = if value.is_instance_of::<PyBool>() {
@@ -181,7 +181,10 @@ fn for_field(error: Error, field: &str) -> Error {
         return error;
     }
     let message = error.message().replacen("signing_time", field, 1);
-    Error::new(ErrorCode::InvalidCredentials, message)
+    // `now` (token inspection) is a point in time like `signing_time`; other fields are
+    // credential expiries.
+    let code = if field == "now" { error.code() } else { ErrorCode::InvalidCredentials };
+    Error::new(code, message)
 }
 
 static DATETIME_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();

@@ -1,7 +1,7 @@
 //! Core errors become the pure-Python exceptions of `auroraiam._errors`.
 //!
-//! The class follows from the code alone (`is_credentials_error()`), so codes the core adds later
-//! map without a change here; `.code` is always the core's code name.
+//! The class follows from the code alone (`is_credentials_error()`, `is_verification_failure()`),
+//! so codes the core adds later map without a change here; `.code` is always the core's code name.
 
 use auroraiam::{Error, ErrorCode};
 use pyo3::exceptions::PyTypeError;
@@ -13,12 +13,16 @@ const ERRORS_MODULE: &str = "auroraiam._errors";
 
 static INVALID_PARAMETER_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static CREDENTIALS_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static TOKEN_VERIFICATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// The Python exception for a core error: `CredentialsError` for credential codes,
+/// `TokenVerificationError` for verification failures (`is_verification_failure()`),
 /// `InvalidParameterError` (also a `ValueError`) for everything else.
 pub(crate) fn to_py_err(py: Python<'_>, error: &Error) -> PyErr {
     let class = if error.code().is_credentials_error() {
         CREDENTIALS_ERROR.import(py, ERRORS_MODULE, "CredentialsError")
+    } else if error.code().is_verification_failure() {
+        TOKEN_VERIFICATION_ERROR.import(py, ERRORS_MODULE, "TokenVerificationError")
     } else {
         INVALID_PARAMETER_ERROR.import(py, ERRORS_MODULE, "InvalidParameterError")
     };

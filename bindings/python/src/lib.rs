@@ -16,6 +16,7 @@ mod args;
 mod credentials;
 mod errors;
 mod fastcall;
+mod inspect;
 mod request;
 
 use std::ffi::CStr;
@@ -200,5 +201,11 @@ fn _auroraiam(m: &Bound<'_, PyModule>) -> PyResult<()> {
     fastcall::add(m, c"generate_dsql_token", generate_dsql_token, DSQL_TOKEN_DOC)?;
     fastcall::add(m, c"generate_db_auth_token", generate_db_auth_token, DB_AUTH_TOKEN_DOC)?;
     m.add_function(wrap_pyfunction!(errors::_error_codes, m)?)?;
+    m.add_class::<inspect::TokenInfo>()?;
+    m.add_class::<inspect::PyDiagnostic>()?;
+    m.add_function(wrap_pyfunction!(inspect::parse_token, m)?)?;
+    m.add_function(wrap_pyfunction!(inspect::diagnose_token, m)?)?;
+    m.add_function(wrap_pyfunction!(inspect::verify_token, m)?)?;
+    m.add_function(wrap_pyfunction!(inspect::redact_token, m)?)?;
     Ok(())
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 
 import auroraiam
-from auroraiam import AuroraIamError, CredentialsError, InvalidParameterError
+from auroraiam import AuroraIamError, CredentialsError, InvalidParameterError, TokenVerificationError
 from auroraiam._auroraiam import _error_codes
 
 from conftest import ERROR_CASES
@@ -18,7 +18,8 @@ def test_hierarchy() -> None:
     assert issubclass(InvalidParameterError, AuroraIamError) and issubclass(InvalidParameterError, ValueError)
     assert issubclass(CredentialsError, AuroraIamError) and not issubclass(CredentialsError, ValueError)
     assert issubclass(AuroraIamError, Exception)
-    for cls in (AuroraIamError, InvalidParameterError, CredentialsError):
+    assert issubclass(TokenVerificationError, AuroraIamError) and not issubclass(TokenVerificationError, ValueError)
+    for cls in (AuroraIamError, InvalidParameterError, CredentialsError, TokenVerificationError):
         assert cls.__module__ == "auroraiam._errors"
 
 
@@ -31,7 +32,8 @@ def test_every_core_code_is_mapped() -> None:
         assert isinstance(error, AuroraIamError)
         assert error.code == name
         assert 7001 <= number < 8000
-        assert isinstance(error, CredentialsError) != isinstance(error, InvalidParameterError)
+        classes = (CredentialsError, InvalidParameterError, TokenVerificationError)
+        assert [isinstance(error, cls) for cls in classes].count(True) == 1, name
         if name in CREDENTIAL_CODES:
             assert type(error) is CredentialsError
     assert {c["expected_error"] for c in ERROR_CASES} <= set(names)

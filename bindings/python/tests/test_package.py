@@ -45,6 +45,8 @@ def test_public_names() -> None:
     assert sorted(auroraiam.__all__) == sorted([
         "AuroraIamError", "Credentials", "CredentialsError", "InvalidParameterError", "__version__",
         "generate_auth_token", "generate_db_auth_token", "generate_dsql_token",
+        "TokenVerificationError", "TokenInfo", "Diagnostic", "parse_token", "diagnose_token", "verify_token",
+        "redact_token",
     ])
     for name in auroraiam.__all__:
         assert hasattr(auroraiam, name)

@@ -8,22 +8,35 @@ a microsecond by a native core, without boto3.
         "mydb.cluster-abc.us-east-1.rds.amazonaws.com", 5432, "app_user")
 """
 
-from auroraiam._errors import AuroraIamError, CredentialsError, InvalidParameterError
+from auroraiam._errors import AuroraIamError, CredentialsError, InvalidParameterError, TokenVerificationError
 from auroraiam._auroraiam import (
     Credentials,
+    Diagnostic,
+    TokenInfo,
     __version__,
+    diagnose_token,
     generate_auth_token,
     generate_db_auth_token,
     generate_dsql_token,
+    parse_token,
+    redact_token,
+    verify_token,
 )
 
 __all__ = [
     "AuroraIamError",
     "Credentials",
     "CredentialsError",
+    "Diagnostic",
     "InvalidParameterError",
+    "TokenInfo",
+    "TokenVerificationError",
     "__version__",
+    "diagnose_token",
     "generate_auth_token",
     "generate_db_auth_token",
     "generate_dsql_token",
+    "parse_token",
+    "redact_token",
+    "verify_token",
 ]

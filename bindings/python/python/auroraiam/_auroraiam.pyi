@@ -1,8 +1,8 @@
 """Type stubs of the native module ``auroraiam._auroraiam`` (re-exported by ``auroraiam``)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
-from typing import Any, Protocol, final
+from typing import Any, ClassVar, Literal, Protocol, final
 
 from typing_extensions import TypeAlias
 
@@ -15,6 +15,12 @@ __all__ = [
     "generate_dsql_token",
     "generate_db_auth_token",
     "_error_codes",
+    "TokenInfo",
+    "Diagnostic",
+    "parse_token",
+    "diagnose_token",
+    "verify_token",
+    "redact_token",
 ]
 
 __version__: str
@@ -116,3 +122,103 @@ def generate_db_auth_token(
     """
 
 def _error_codes() -> list[tuple[str, int, AuroraIamError]]: ...
+
+# Token inspection.
+
+_TokenKind: TypeAlias = Literal["rds", "dsql", "dsql-admin"]
+
+@final
+class TokenInfo:
+    """The fields of a token (``parse_token`` / ``verify_token``); immutable, ``repr()`` shows no
+    signature and no session token."""
+
+    @property
+    def kind(self) -> _TokenKind: ...
+    @property
+    def hostname(self) -> str: ...
+    @property
+    def port(self) -> int | None: ...
+    @property
+    def username(self) -> str | None: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def service(self) -> str:
+        """``'rds-db'`` or ``'dsql'``."""
+    @property
+    def access_key_id(self) -> str: ...
+    @property
+    def signing_time(self) -> datetime:
+        """Aware, UTC."""
+    @property
+    def expires_in(self) -> int: ...
+    @property
+    def expires_at(self) -> datetime:
+        """``signing_time + expires_in``; aware, UTC (``OverflowError`` past year 9999)."""
+    @property
+    def has_session_token(self) -> bool: ...
+    @property
+    def length(self) -> int: ...
+    def remaining(self, now: _Instant | None = None) -> float:
+        """Seconds of life left at ``now`` (default: the current time); negative once expired."""
+
+@final
+class Diagnostic:
+    """One finding of ``diagnose_token``; compares by value, unpacks like a tuple."""
+
+    __match_args__: ClassVar[tuple[str, str, str]]
+    @property
+    def code(self) -> str:
+        """``EXPIRED``, ``NOT_YET_VALID``, ``REGION_MISMATCH``, ``HOST_MISMATCH``, ..."""
+    @property
+    def severity(self) -> Literal["error", "warning"]: ...
+    @property
+    def message(self) -> str: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def __len__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def parse_token(token: str) -> TokenInfo:
+    """The fields of ``token``, checked for shape (not for its signature).
+
+    Raises ``InvalidParameterError`` with code ``TOKEN_MALFORMED`` (or ``INVALID_UTF8``).
+    """
+
+def diagnose_token(
+    token: str,
+    *,
+    expect_hostname: str | None = None,
+    expect_port: int | None = None,
+    expect_username: str | None = None,
+    now: _Instant | None = None,
+    max_clock_skew: int = 300,
+    pooler_length_limit: int = 1024,
+) -> list[Diagnostic]:
+    """Why a server would reject ``token`` (``'error'``) or what may cause trouble (``'warning'``),
+    errors first; empty when nothing was found. Needs no secret."""
+
+_Secrets: TypeAlias = Mapping[str, str] | Callable[[str], str | None]
+"""Access key id -> secret access key: a mapping, or a callable returning ``None`` when unknown."""
+
+def verify_token(
+    token: str,
+    secrets: _Secrets,
+    *,
+    now: _Instant | None = None,
+    max_clock_skew: int = 300,
+    expect_kind: _TokenKind | None = None,
+    expect_hostname: str | None = None,
+    expect_port: int | None = None,
+    expect_username: str | None = None,
+    expect_region: str | None = None,
+) -> TokenInfo:
+    """Verifies ``token`` as the server would (signature, lifetime, what it was made for).
+
+    Raises ``TokenVerificationError`` with the exact ``code`` (``SIGNATURE_MISMATCH``,
+    ``TOKEN_EXPIRED``, ...), ``InvalidParameterError`` (``TOKEN_MALFORMED``) for text that is not
+    a token, and whatever ``secrets`` raised.
+    """
+
+def redact_token(token: str) -> str:
+    """``token`` with its signature and session token masked, for logs; never fails for a str."""

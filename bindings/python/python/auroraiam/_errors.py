@@ -1,6 +1,6 @@
 """Exceptions raised by auroraiam (defined in Python, raised from the native module)."""
 
-__all__ = ["AuroraIamError", "InvalidParameterError", "CredentialsError"]
+__all__ = ["AuroraIamError", "InvalidParameterError", "CredentialsError", "TokenVerificationError"]
 
 
 class AuroraIamError(Exception):
@@ -25,5 +25,13 @@ class InvalidParameterError(AuroraIamError, ValueError):
 
 
 class CredentialsError(AuroraIamError):
-    """Credentials are missing, malformed or expired (codes ``INVALID_CREDENTIALS``,
-    ``CREDENTIALS_NOT_FOUND``, ``CREDENTIALS_EXPIRED``)."""
+    """Credentials are missing, malformed or expired, or their source failed (codes
+    ``INVALID_CREDENTIALS``, ``CREDENTIALS_NOT_FOUND``, ``CREDENTIALS_EXPIRED``,
+    ``CREDENTIALS_PROVIDER_FAILED``)."""
+
+
+class TokenVerificationError(AuroraIamError):
+    """``verify_token`` rejected a well-formed token; ``code`` says why: ``SIGNATURE_MISMATCH``,
+    ``UNKNOWN_ACCESS_KEY``, ``TOKEN_EXPIRED``, ``TOKEN_NOT_YET_VALID``, ``HOST_MISMATCH``,
+    ``PORT_MISMATCH``, ``USER_MISMATCH``, ``REGION_MISMATCH`` or ``KIND_MISMATCH``. (Text that is
+    not a token at all is an ``InvalidParameterError`` with code ``TOKEN_MALFORMED``.)"""
