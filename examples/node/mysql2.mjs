@@ -5,6 +5,8 @@
 //   npm install auroraiam mysql2
 //   DB_HOST=mydb.cluster-abc.us-east-1.rds.amazonaws.com DB_USER=app_user DB_NAME=app \
 //   RDS_CA_BUNDLE=global-bundle.pem node mysql2.mjs
+//
+// Credentials come from the default AWS credential chain (see pg.mjs), or pass `credentials`.
 import { readFileSync } from 'node:fs'
 
 import mysql from 'mysql2/promise'

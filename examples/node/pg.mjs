@@ -1,11 +1,15 @@
-// node-postgres with IAM authentication: a fresh token for every new connection.
+// node-postgres with IAM authentication: a valid token for every new connection.
 //
 //   npm install auroraiam pg
 //   DB_HOST=mydb.cluster-abc.us-east-1.rds.amazonaws.com DB_USER=app_user DB_NAME=app \
 //   RDS_CA_BUNDLE=global-bundle.pem node pg.mjs
 //
-// Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, or pass
-// `credentials` (an identity or a provider such as fromNodeProviderChain()) to the Signer.
+// Credentials come from the default AWS credential chain (environment variables, ~/.aws
+// profiles — set AWS_PROFILE or pass `profile` —, SSO, web identity, ECS/EKS, EC2 instance
+// metadata), resolved off the main thread; or pass `credentials` (an identity or a provider
+// such as fromNodeProviderChain()) to the Signer. The signer caches its token: new connections
+// within a few minutes get the same one, and a new one is signed while the old one still has
+// more than `refreshMargin` (60 s) of life left.
 import { readFileSync } from 'node:fs'
 
 import pg from 'pg'
@@ -22,7 +26,7 @@ const pool = new pg.Pool({
   port,
   user,
   database: process.env.DB_NAME,
-  // pg calls this for each new connection; a token is valid for 15 minutes.
+  // pg calls this for each new connection (a token is checked only when a connection opens).
   password: () => signer.getAuthToken(),
   // IAM authentication requires TLS. node-postgres treats sslmode=require as full
   // verification, so give it the RDS CA bundle (https://truststore.pki.rds.amazonaws.com).
