@@ -1,12 +1,29 @@
 // auroraiam vs @aws-sdk/rds-signer, timed side by side in one run (`make bench-node`).
-// Prints per-token medians and ratios, cold start, and the packed size. Not a test: nothing
-// here fails on a slow machine; docs/node.md records what was measured.
+// Prints per-token medians and ratios, cold start, and the packed size of the default build
+// and of the slim one (built here once, `--no-default-features`). Not a test: nothing here
+// fails on a slow machine; docs/node.md records what was measured.
 //
 // Needs the AWS SDK signers installed by `cd tests/vectors && npm ci` (make does it).
+// BENCH_NO_SLIM=1 skips building and measuring the slim addon.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
+// A hermetic AWS environment: signers without credentials use the default chain, which must
+// find the benchmark's environment credentials and never a developer's config or a real IMDS.
+// (Tools run below — cargo, npm — get the original environment: rustup finds its toolchains
+// through HOME.)
+const toolEnv = { ...process.env, npm_config_update_notifier: 'false' }
+const awsDir = mkdtempSync(join(tmpdir(), 'auroraiam-bench-aws-'))
+process.on('exit', () => rmSync(awsDir, { recursive: true, force: true }))
+for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key]
+for (const name of ['config', 'credentials']) writeFileSync(join(awsDir, name), '')
+Object.assign(process.env, {
+  HOME: awsDir, AWS_CONFIG_FILE: join(awsDir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(awsDir, 'credentials'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+})
 
 const pkgDir = new URL('..', import.meta.url).pathname
 const sdkDir = join(pkgDir, '..', '..', 'tests', 'vectors', 'node_modules')
@@ -61,20 +78,33 @@ console.log(`per token (median of ${ROUNDS} interleaved rounds):`)
 for (const [label, credentials] of [['plain credentials', plain], ['800-char session token', withSession]]) {
   const options = { ...base, credentials }
   const ours = new auroraiam.Signer(options)
+  const viaProvider = new auroraiam.Signer({ ...base, credentials: async () => credentials })
+  // The default chain finds the environment's credentials (resolved once, on the threadpool).
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey })
+  if (credentials.sessionToken) process.env.AWS_SESSION_TOKEN = credentials.sessionToken
+  const viaChain = new auroraiam.Signer(base)
+  if (auroraiam.parseToken(await viaChain.getAuthToken()).accessKeyId !== credentials.accessKeyId) throw new Error('the chain found other credentials')
   const theirs = new SdkSigner({ ...options, region: 'us-east-1' })
   // Same token shape (both sign now; the query order differs: the JS SDK's is not botocore's).
   const sample = await theirs.getAuthToken()
   if (!sample.startsWith(`${HOST}:5432/?`)) throw new Error('unexpected rds-signer token')
-  const [oneShot, signer, sdk] = await compare([
+  const [oneShot, signer, provider, chain, sdk] = await compare([
     { fn: () => auroraiam.generateAuthToken(options), n: 20_000 },
     { fn: () => ours.getAuthToken(), n: 20_000, isAsync: true },
+    { fn: () => viaProvider.getAuthToken(), n: 20_000, isAsync: true },
+    { fn: () => viaChain.getAuthToken(), n: 20_000, isAsync: true },
     { fn: () => theirs.getAuthToken(), n: 1_000, isAsync: true },
   ])
+  const row = (name, ns) => console.log(`    ${name.padEnd(44)}${fmt(ns)}   ${(sdk / ns).toFixed(1).padStart(5)}x rds-signer`)
   console.log(`  ${label}:`)
-  console.log(`    generateAuthToken()                 ${fmt(oneShot)}   ${(sdk / oneShot).toFixed(1).padStart(5)}x rds-signer`)
-  console.log(`    Signer.getAuthToken()               ${fmt(signer)}   ${(sdk / signer).toFixed(1).padStart(5)}x rds-signer`)
-  console.log(`    @aws-sdk/rds-signer getAuthToken()  ${fmt(sdk)}`)
+  row('generateAuthToken() (signs every call)', oneShot)
+  row('Signer.getAuthToken(), fixed credentials', signer)
+  row('Signer.getAuthToken(), provider function', provider)
+  row('Signer.getAuthToken(), default chain', chain)
+  console.log(`    ${'@aws-sdk/rds-signer getAuthToken()'.padEnd(44)}${fmt(sdk)}`)
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete process.env[key]
 }
+console.log('  (the three Signer rows return the cached token: the hit path)')
 
 // Cold start: new node processes that load a package and print one token, interleaved with
 // bare `node -e ''`. Reported: wall time of the whole process; the CPU time it used (user +
@@ -85,10 +115,12 @@ const env = { ...process.env, AWS_ACCESS_KEY_ID: plain.accessKeyId, AWS_SECRET_A
 const opts = JSON.stringify({ ...base, region: 'us-east-1' })
 const report = "process.on('exit', () => { const c = process.cpuUsage(); process.stdout.write(JSON.stringify({ cpu: (c.user + c.system) / 1000, inside: globalThis.inside })) });"
 const timed = (body) => `${report} const t0 = process.hrtime.bigint(); ${body}.then(() => { globalThis.inside = Number(process.hrtime.bigint() - t0) / 1e6 })`
+const withCredentials = JSON.stringify({ ...base, region: 'us-east-1', credentials: plain })
 const cold = {
   'bare node': report,
   'auroraiam generateAuthToken': timed(`Promise.resolve(require('./index.js').generateAuthToken(${opts}))`),
-  'auroraiam Signer.getAuthToken': timed(`new (require('./index.js').Signer)(${opts}).getAuthToken()`),
+  'auroraiam Signer.getAuthToken': timed(`new (require('./index.js').Signer)(${withCredentials}).getAuthToken()`),
+  'auroraiam Signer, default chain': timed(`new (require('./index.js').Signer)(${opts}).getAuthToken()`),
   '@aws-sdk/rds-signer': timed(`new (require(${JSON.stringify(join(sdkDir, '@aws-sdk', 'rds-signer'))}).Signer)(${opts}).getAuthToken()`),
 }
 const samples = Object.fromEntries(Object.keys(cold).map((k) => [k, { wall: [], cpu: [], inside: [] }]))
@@ -115,9 +147,27 @@ for (const [name, s] of Object.entries(samples)) {
   console.log(`    ${name.padEnd(36)}${wall.toFixed(1).padStart(7)} ms${cpu.toFixed(1).padStart(7)} ms${extra}`)
 }
 
-// Size: the npm tarball and the addon in it.
-const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkgDir, encoding: 'utf8' }))
+// Size: the npm tarball and the addon in it, for the default build (with the credential chain)
+// and the slim one (`--no-default-features`), built here for the host without `--target` so it
+// lands in target/release, never over the addon napi builds in target/<triple>/release.
+const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkgDir, encoding: 'utf8', env: toolEnv }))
 const addon = readdirSync(pkgDir).find((f) => f.endsWith('.node'))
+const kib = (bytes) => `${(bytes / 1024).toFixed(0).padStart(7)} KiB`
 console.log('size:')
-console.log(`    npm pack tarball                    ${(packed.size / 1024).toFixed(0).padStart(7)} KiB (${packed.entryCount} files, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked)`)
-console.log(`    ${addon.padEnd(36)}${(statSync(join(pkgDir, addon)).size / 1024).toFixed(0).padStart(7)} KiB`)
+console.log(`    npm pack tarball, default build         ${kib(packed.size)} (${packed.entryCount} files, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked)`)
+console.log(`    ${addon.padEnd(40)}${kib(statSync(join(pkgDir, addon)).size)}`)
+if (!process.env.BENCH_NO_SLIM) {
+  const repo = join(pkgDir, '..', '..')
+  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'auroraiam-node', '--no-default-features'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'], env: toolEnv })
+  const slimDir = mkdtempSync(join(tmpdir(), 'auroraiam-slim-'))
+  try {
+    for (const f of ['package.json', 'README.md', 'index.js', 'index.mjs', 'binding.js', 'index.d.ts']) copyFileSync(join(pkgDir, f), join(slimDir, f))
+    // Stripped like `napi build --strip` (-C link-arg=-s).
+    execFileSync('strip', ['--strip-all', '-o', join(slimDir, addon), join(repo, 'target', 'release', 'libauroraiam_node.so')])
+    const [slim] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: slimDir, encoding: 'utf8', env: toolEnv }))
+    console.log(`    npm pack tarball, slim build            ${kib(slim.size)} (${slim.entryCount} files, ${(slim.unpackedSize / 1024).toFixed(0)} KiB unpacked)`)
+    console.log(`    ${(addon + ' (slim)').padEnd(40)}${kib(statSync(join(slimDir, addon)).size)}`)
+  } finally {
+    rmSync(slimDir, { recursive: true, force: true })
+  }
+}
