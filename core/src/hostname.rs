@@ -13,6 +13,34 @@ fn invalid(hostname: &str, rule: &str) -> Error {
 /// Checks that `hostname` is a bare DNS name, IPv4 address or bracketed IPv6 literal: no scheme,
 /// port, path, query, userinfo, whitespace or control characters, ASCII only.
 pub fn validate_hostname(hostname: &str) -> Result<()> {
+    // One pass over the bytes for the common case; anything unusual gets the precise diagnosis.
+    let bytes = hostname.as_bytes();
+    let plain_name = !bytes.is_empty()
+        && bytes.len() <= MAX_HOSTNAME_LEN
+        && bytes[0] != b'['
+        && {
+            let mut label_len = 0usize;
+            let mut ok = true;
+            for &b in bytes {
+                if b == b'.' {
+                    ok &= label_len != 0;
+                    label_len = 0;
+                } else {
+                    ok &= b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+                    label_len += 1;
+                    ok &= label_len <= MAX_LABEL_LEN;
+                }
+            }
+            ok && label_len != 0
+        };
+    if plain_name {
+        return Ok(());
+    }
+    explain_hostname(hostname)
+}
+
+/// The precise verdict on a hostname the fast check did not accept.
+fn explain_hostname(hostname: &str) -> Result<()> {
     if hostname.is_empty() {
         return Err(Error::new(ErrorCode::InvalidHostname, "hostname is empty"));
     }

@@ -8,22 +8,32 @@ const MAX_REGION_LEN: usize = 63;
 /// True when `region` is shaped like an AWS region: `^[a-z]{2,}(-[a-z]+)+-[0-9]{1,2}$`
 /// (`us-east-1`, `us-gov-west-1`, `us-isob-east-1`, `eusc-de-east-1`).
 pub fn is_region_shaped(region: &str) -> bool {
-    if region.len() > MAX_REGION_LEN {
+    let bytes = region.as_bytes();
+    if bytes.len() > MAX_REGION_LEN {
         return false;
     }
-    let parts = region.split('-');
-    let count = parts.clone().count();
-    if count < 3 {
-        return false;
-    }
-    parts.enumerate().all(|(i, p)| {
-        let letters = p.bytes().all(|b| b.is_ascii_lowercase());
-        match i {
-            0 => p.len() >= 2 && letters,
-            i if i == count - 1 => (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()),
-            _ => !p.is_empty() && letters,
+    // Parts between '-': the first 2+ letters, middle parts 1+ letters, the last 1-2 digits.
+    let mut parts = 0usize;
+    let mut len = 0usize;
+    let mut letters = true;
+    let mut digits = true;
+    for &b in bytes {
+        if b == b'-' {
+            let ok = if parts == 0 { len >= 2 && letters } else { len >= 1 && letters };
+            if !ok {
+                return false;
+            }
+            parts += 1;
+            len = 0;
+            letters = true;
+            digits = true;
+        } else {
+            letters &= b.is_ascii_lowercase();
+            digits &= b.is_ascii_digit();
+            len += 1;
         }
-    })
+    }
+    parts >= 2 && (1..=2).contains(&len) && digits
 }
 
 /// The region named by `label` (compared case-insensitively), lower-cased.
@@ -39,18 +49,27 @@ fn region_label(label: &str) -> Option<String> {
     is_region_shaped(lower).then(|| lower.to_string())
 }
 
-/// Splits `hostname` into at most 128 labels without allocating.
-fn labels(hostname: &str) -> ([&str; 128], usize) {
-    let mut out = [""; 128];
+/// Splits `hostname` into at most 16 labels without allocating (endpoint names have fewer;
+/// longer names are not endpoints and give no labels).
+fn labels(hostname: &str) -> ([&str; 16], usize) {
+    let mut out = [""; 16];
     let mut n = 0;
-    for label in hostname.split('.') {
-        if n == out.len() {
-            return (out, 0);
+    let mut start = 0;
+    for (i, &b) in hostname.as_bytes().iter().enumerate() {
+        if b == b'.' {
+            if n == out.len() {
+                return (out, 0);
+            }
+            out[n] = &hostname[start..i];
+            n += 1;
+            start = i + 1;
         }
-        out[n] = label;
-        n += 1;
     }
-    (out, n)
+    if n == out.len() {
+        return (out, 0);
+    }
+    out[n] = &hostname[start..];
+    (out, n + 1)
 }
 
 fn tail_is(tail: &[&str], expected: &[&str]) -> bool {

@@ -299,7 +299,7 @@ pub fn validate_port(port: i64) -> Result<u16> {
 pub fn validate_username(username: &str) -> Result<()> {
     let message = if username.is_empty() {
         "username is empty".to_string()
-    } else if username.contains('\0') {
+    } else if username.as_bytes().contains(&0) {
         "username contains a NUL byte".to_string()
     } else if username.len() > MAX_USERNAME_LEN {
         format!("username is {} bytes long; at most {MAX_USERNAME_LEN} are allowed", username.len())
