@@ -15,7 +15,7 @@ PY_PIP_QUIET := --quiet --disable-pip-version-check
 # Other CPythons the same abi3 wheel is also tested on, when the machine has them (pyenv).
 PY_ABI3_PYTHONS ?= $(wildcard $(HOME)/.pyenv/versions/3.9.*/bin/python3 $(HOME)/.pyenv/versions/3.13.*/bin/python3)
 PY_ABI3_TESTS := test_calling.py test_vectors.py test_bad_inputs.py test_signing_time.py test_credentials.py test_errors.py test_threads.py \
-	test_inspect.py
+	test_inspect.py test_signer.py
 
 .PHONY: python-wheel test-python demo-python bench-python
 

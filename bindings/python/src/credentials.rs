@@ -4,12 +4,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use auroraiam::{credentials_from_env, credentials_from_parts, Credentials, Error, ErrorCode, Signer, SigningTime};
+use auroraiam::{credentials_from_parts, Credentials, Error, ErrorCode, Signer, SigningTime};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString};
 
 use crate::args::{instant, optional_text, text, to_datetime};
+use crate::default_chain::default_signer;
 use crate::errors::{to_py_err, wrong_type, IntoPyResult};
 
 /// AWS credentials for signing: an access key id, a secret access key and, for temporary
@@ -95,17 +96,46 @@ impl PyCredentials {
 
 /// The signer for a `credentials=` argument:
 /// - `auroraiam.Credentials`: its own signer;
-/// - `None`: the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`);
+/// - `None`: the default credential chain (`default_chain.rs`);
 /// - a mapping with boto3's keys (`aws_access_key_id`, …) or STS's (`AccessKeyId`, …, `Expiration`);
 /// - a botocore credentials object (`get_frozen_credentials()`, or `access_key`/`secret_key`/`token`).
 pub(crate) fn signer_for(py: Python<'_>, credentials: Option<&Bound<'_, PyAny>>) -> PyResult<Arc<Signer>> {
     let Some(value) = credentials.filter(|c| !c.is_none()) else {
-        return reuse_or_new(credentials_from_env().or_raise(py)?).or_raise(py);
+        return default_signer(py);
     };
     if let Ok(own) = value.cast::<PyCredentials>() {
         return Ok(own.get().signer.clone());
     }
-    let parsed = if let Ok(dict) = value.cast::<PyDict>() {
+    let parsed = parts_of(py, value)?;
+    signer_from_parts(py, &parsed)
+}
+
+/// Credentials, validated by the core, from any `credentials=` form but `None` (for the
+/// credential sources of `Signer`). A botocore object is asked for frozen credentials (so a
+/// `RefreshableCredentials` refreshes), and a refreshable one's expiry (`_expiry_time`) is kept
+/// so a cached token never outlives its credentials.
+pub(crate) fn credentials_of(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Credentials> {
+    if let Ok(own) = value.cast::<PyCredentials>() {
+        return Ok(own.get().signer.credentials().clone());
+    }
+    let mut parts = parts_of(py, value)?;
+    if parts.expiry.is_none() && value.hasattr(intern!(py, "get_frozen_credentials"))? {
+        if let Some(expiry) = value.getattr_opt(intern!(py, "_expiry_time"))?.filter(|e| !e.is_none()) {
+            parts.expiry = Some(instant(&expiry, "credentials._expiry_time")?.to_system_time());
+        }
+    }
+    let key = text(&parts.key.0, parts.key.1)?;
+    let secret = text(&parts.secret.0, parts.secret.1)?;
+    let token = match &parts.token {
+        Some((value, label)) => optional_text(Some(value), label)?,
+        None => None,
+    };
+    credentials_from_parts(key, secret, token, parts.expiry).or_raise(py)
+}
+
+/// The parts of a mapping or botocore credentials object; `TypeError` for anything else.
+fn parts_of<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Parts<'py>> {
+    Ok(if let Ok(dict) = value.cast::<PyDict>() {
         from_mapping(py, |key| dict.get_item(key))?
     } else if let Ok(mapping) = value.cast::<PyMapping>() {
         from_mapping(py, |key| match mapping.contains(key)? {
@@ -123,8 +153,7 @@ pub(crate) fn signer_for(py: Python<'_>, credentials: Option<&Bound<'_, PyAny>>)
             "auroraiam.Credentials, a botocore credentials object, a mapping with aws_access_key_id / \
              aws_secret_access_key, or None",
         ));
-    };
-    signer_from_parts(py, &parsed)
+    })
 }
 
 /// Credentials as found in a mapping or a botocore object: the values (with the names messages
@@ -234,7 +263,7 @@ fn remember(credentials: Credentials) -> Result<Arc<Signer>, Error> {
 }
 
 /// The remembered signer if it holds these credentials, else a new one (remembered).
-fn reuse_or_new(credentials: Credentials) -> Result<Arc<Signer>, Error> {
+pub(crate) fn reuse_or_new(credentials: Credentials) -> Result<Arc<Signer>, Error> {
     let same = |known: &Credentials| {
         known.access_key_id() == credentials.access_key_id()
             && known.secret_access_key() == credentials.secret_access_key()

@@ -10,14 +10,17 @@
 //!
 //! The GIL stays held while signing: a token costs about a microsecond, less than releasing and
 //! re-acquiring the GIL, which under contention can wait a whole switch interval (5 ms). Blocking
-//! work (credential fetches, when they arrive) is where the GIL will be released.
+//! work, fetching credentials from the default chain or a `Signer`'s source, runs with the GIL
+//! released (`default_chain.rs`, `signer.rs`).
 
 mod args;
 mod credentials;
+mod default_chain;
 mod errors;
 mod fastcall;
 mod inspect;
 mod request;
+mod signer;
 
 use std::ffi::CStr;
 
@@ -207,5 +210,8 @@ fn _auroraiam(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(inspect::diagnose_token, m)?)?;
     m.add_function(wrap_pyfunction!(inspect::verify_token, m)?)?;
     m.add_function(wrap_pyfunction!(inspect::redact_token, m)?)?;
+    m.add_class::<signer::PySigner>()?;
+    m.add_function(wrap_pyfunction!(default_chain::_reset_default_chain, m)?)?;
+    m.add_function(wrap_pyfunction!(default_chain::_has_default_chain, m)?)?;
     Ok(())
 }

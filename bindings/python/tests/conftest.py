@@ -9,6 +9,8 @@ from typing import Any, Iterator
 
 import pytest
 
+from auroraiam._auroraiam import _reset_default_chain
+
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = REPO / "tests" / "vectors"
 EXAMPLES = REPO / "examples" / "python"
@@ -43,12 +45,30 @@ def case_id(case: dict[str, Any]) -> str:
     return str(case["id"])
 
 
+@pytest.fixture(scope="session")
+def empty_aws_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A HOME with no .aws, and empty shared config and credentials files."""
+    path = tmp_path_factory.mktemp("aws")
+    (path / "home").mkdir()
+    (path / "config").write_text("")
+    (path / "credentials").write_text("")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def no_aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test sees the developer's or CI's AWS credentials unless it sets them."""
-    for name in AWS_ENV:
+def no_aws_env(monkeypatch: pytest.MonkeyPatch, empty_aws_dir: Path) -> Iterator[None]:
+    """No test sees the developer's or CI's AWS configuration unless it sets it: no AWS_*
+    variable, empty shared files, no instance metadata service; credentials=None then finds
+    nothing. The process-wide default chain is rebuilt for each test's environment."""
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(empty_aws_dir / "home"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty_aws_dir / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty_aws_dir / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    _reset_default_chain()
     yield
+    _reset_default_chain()
 
 
 @pytest.fixture

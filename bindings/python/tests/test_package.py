@@ -46,7 +46,7 @@ def test_public_names() -> None:
         "AuroraIamError", "Credentials", "CredentialsError", "InvalidParameterError", "__version__",
         "generate_auth_token", "generate_db_auth_token", "generate_dsql_token",
         "TokenVerificationError", "TokenInfo", "Diagnostic", "parse_token", "diagnose_token", "verify_token",
-        "redact_token",
+        "redact_token", "Signer", "DsqlSigner",
     ])
     for name in auroraiam.__all__:
         assert hasattr(auroraiam, name)

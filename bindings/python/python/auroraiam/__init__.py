@@ -23,12 +23,30 @@ from auroraiam._auroraiam import (
     verify_token,
 )
 
+# Signer and DsqlSigner live in a pure-Python module loaded on first use (module __getattr__),
+# so `import auroraiam` stays as cheap as the token functions need.
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from auroraiam._signer import DsqlSigner, Signer
+
+
+def __getattr__(name: str) -> object:
+    if name in ("Signer", "DsqlSigner"):
+        from auroraiam import _signer
+
+        value = globals()[name] = getattr(_signer, name)
+        return value
+    raise AttributeError(f"module 'auroraiam' has no attribute {name!r}")
+
+
 __all__ = [
     "AuroraIamError",
     "Credentials",
     "CredentialsError",
     "Diagnostic",
+    "DsqlSigner",
     "InvalidParameterError",
+    "Signer",
     "TokenInfo",
     "TokenVerificationError",
     "__version__",

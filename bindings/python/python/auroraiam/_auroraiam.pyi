@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Protocol, final
 
-from typing_extensions import TypeAlias
+from typing_extensions import Self, TypeAlias, disjoint_base
 
 from auroraiam._errors import AuroraIamError
 
@@ -21,6 +21,9 @@ __all__ = [
     "diagnose_token",
     "verify_token",
     "redact_token",
+    "_Signer",
+    "_reset_default_chain",
+    "_has_default_chain",
 ]
 
 __version__: str
@@ -222,3 +225,40 @@ def verify_token(
 
 def redact_token(token: str) -> str:
     """``token`` with its signature and session token masked, for logs; never fails for a str."""
+
+# Cached tokens (the public classes are auroraiam.Signer and auroraiam.DsqlSigner).
+
+_SignerCredentials: TypeAlias = _CredentialsLike | Callable[[], _CredentialsLike]
+"""A ``credentials=`` form, or a zero-argument callable returning one (called at each fetch)."""
+
+@disjoint_base
+class _Signer:
+    """Native base of ``Signer`` and ``DsqlSigner``."""
+
+    def __new__(
+        cls,
+        dsql: bool,
+        hostname: str,
+        port: int | None,
+        username: str | None,
+        region: str | None,
+        admin: bool | None,
+        credentials: _SignerCredentials | None,
+        profile: str | None,
+        expires_in: int,
+        refresh_margin: int,
+    ) -> Self: ...
+    def get_token(self) -> str:
+        """The cached token while it has more than ``refresh_margin`` seconds of effective life
+        left, else a new one (credentials are fetched first if they expire within the margin)."""
+    def get_token_with_expiry(self) -> tuple[str, datetime]:
+        """``(token, expires_at)``; ``expires_at`` (aware, UTC) is the earlier of signing time +
+        ``expires_in`` and the credentials' expiry."""
+    def invalidate(self) -> None:
+        """Drops the cached token and credentials; the next call fetches and signs anew."""
+    def _cached_token(self) -> str | None: ...
+    @property
+    def _credential_fetch_count(self) -> int: ...
+
+def _reset_default_chain() -> None: ...
+def _has_default_chain() -> bool: ...
