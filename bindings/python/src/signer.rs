@@ -30,12 +30,15 @@ use crate::errors::{to_py_err, IntoPyResult};
 /// Default `refresh_margin`, in seconds (the core's `DEFAULT_REFRESH_MARGIN`).
 const DEFAULT_MARGIN_SECS: i64 = auroraiam::DEFAULT_REFRESH_MARGIN.as_secs() as i64;
 
-/// The token last handed out, as a Python `str`, and when to stop handing it out.
+/// The token last handed out, as a Python `str`, and when to stop handing it out. (No Python
+/// code runs while the mutex around it is held: a thread waiting for it may hold the GIL.)
 struct Memo {
     token: Arc<AuthToken>,
     text: Py<PyString>,
     /// Unix seconds from which the provider would no longer hand this token out.
     refresh_at: i64,
+    /// The effective expiry as a `datetime`, made on first request.
+    expiry: Option<Py<PyAny>>,
 }
 
 /// Where a signer's credentials come from.
@@ -118,18 +121,32 @@ impl PySigner {
     /// `(token, expires_at)`: `expires_at` is the token's effective expiry, an aware UTC
     /// datetime: the earlier of signing time + `expires_in` and the credentials' expiry.
     fn get_token_with_expiry<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let (text, token) = match self.remembered_with_token(py, SystemTime::now()) {
+        let (text, token, expiry) = match self.remembered_with_expiry(py, SystemTime::now()) {
             Some(hit) => hit,
-            None => self.refresh(py)?,
+            None => {
+                let (text, token) = self.refresh(py)?;
+                (text, token, None)
+            }
         };
-        let expiry = SigningTime::from_system_time(token.effective_expiry()).or_raise(py)?;
-        PyTuple::new(py, [text.into_bound(py).into_any(), to_datetime(py, expiry)?])
+        let expiry = match expiry {
+            Some(e) => e.into_bound(py),
+            None => {
+                let at = SigningTime::from_system_time(token.effective_expiry()).or_raise(py)?;
+                let e = to_datetime(py, at)?;
+                if let Some(memo) = lock(&self.memo).as_mut().filter(|m| Arc::ptr_eq(&m.token, &token)) {
+                    memo.expiry = Some(e.clone().unbind());
+                }
+                e
+            }
+        };
+        PyTuple::new(py, [text.into_bound(py).into_any(), expiry])
     }
 
     /// Drops the cached token and credentials (also the process-wide default-chain credentials):
     /// the next call fetches and signs anew. Use it when the server rejected a token.
     fn invalidate(&self) {
-        *lock(&self.memo) = None;
+        let forgotten = lock(&self.memo).take();
+        drop(forgotten); // after the lock is released
         self.provider.invalidate();
         if let Source::Chain(chain) = &self.source {
             chain.invalidate();
@@ -224,9 +241,16 @@ impl PySigner {
         memo.as_ref().filter(|m| unix_seconds(now) < m.refresh_at).map(|m| m.text.clone_ref(py))
     }
 
-    fn remembered_with_token(&self, py: Python<'_>, now: SystemTime) -> Option<(Py<PyString>, Arc<AuthToken>)> {
+    #[allow(clippy::type_complexity)]
+    fn remembered_with_expiry(
+        &self,
+        py: Python<'_>,
+        now: SystemTime,
+    ) -> Option<(Py<PyString>, Arc<AuthToken>, Option<Py<PyAny>>)> {
         let memo = lock(&self.memo);
-        memo.as_ref().filter(|m| unix_seconds(now) < m.refresh_at).map(|m| (m.text.clone_ref(py), m.token.clone()))
+        memo.as_ref().filter(|m| unix_seconds(now) < m.refresh_at).map(|m| {
+            (m.text.clone_ref(py), m.token.clone(), m.expiry.as_ref().map(|e| e.clone_ref(py)))
+        })
     }
 
     /// Asks the provider, with the GIL released (it may fetch, or wait for another thread's
@@ -239,7 +263,9 @@ impl PySigner {
         let text = PyString::new(py, token.as_str()).unbind();
         let effective = unix_seconds(token.effective_expiry());
         let refresh_at = effective.saturating_sub(self.margin_secs);
-        *lock(&self.memo) = Some(Memo { token: token.clone(), text: text.clone_ref(py), refresh_at });
+        let memo = Memo { token: token.clone(), text: text.clone_ref(py), refresh_at, expiry: None };
+        let replaced = lock(&self.memo).replace(memo);
+        drop(replaced); // after the lock is released
         Ok((text, token))
     }
 
@@ -324,7 +350,8 @@ impl PythonSource {
         }
         match credentials_of(py, &value) {
             Ok(credentials) => {
-                *lock(&self.cause) = None;
+                let forgotten = lock(&self.cause).take();
+                drop(forgotten); // after the lock is released
                 Ok(credentials)
             }
             // An auroraiam error (malformed credentials) keeps its code and message.
@@ -346,7 +373,8 @@ impl PythonSource {
         } else {
             format!("the {} raised {kind} (chained as __cause__)", self.name)
         };
-        *lock(&self.cause) = Some((message.clone(), exception.into_value(py).into_any()));
+        let replaced = lock(&self.cause).replace((message.clone(), exception.into_value(py).into_any()));
+        drop(replaced); // after the lock is released
         Error::new(ErrorCode::CredentialsProviderFailed, message)
     }
 
