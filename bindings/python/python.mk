@@ -1,7 +1,7 @@
 # Python package (bindings/python: pyo3 + maturin, abi3 wheel). Included by the root Makefile.
 #   make test-python    build the wheel, install it in a fresh venv, run pytest (vectors, API, stubtest, threads)
 #   make demo-python    print the token for the demo inputs (scripts/demo.env)
-#   make bench-python   time auroraiam against boto3 in the same run (not a test)
+#   make bench-python   time auroraiam against boto3 in the same run (not a test); wheel sizes
 # Everything generated lives under target/python/ (ignored by git).
 
 PYTHON ?= python3
@@ -63,6 +63,13 @@ bench-python:
 	@$(PY_BENCH_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps --force-reinstall \
 		$(PY_OUT)/bench-wheels/auroraiam-*.whl
 	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/bench.py --wheel '$(PY_OUT)/bench-wheels/auroraiam-*.whl'
+	@# The slim wheel (no credential chain), built once here for its size only; its own cargo
+	@# profile keeps it from overwriting the default build's extension.
+	@rm -rf $(PY_OUT)/slim-wheels
+	@$(PYTHON) -m pip wheel $(PY_PIP_QUIET) --no-deps --wheel-dir $(PY_OUT)/slim-wheels \
+		--config-settings=build-args="--no-default-features --profile release-slim" ./$(PY_DIR) >&2
+	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/signer_bench.py --wheel '$(PY_OUT)/bench-wheels/auroraiam-*.whl' \
+		--slim-wheel '$(PY_OUT)/slim-wheels/auroraiam-*.whl'
 
 TEST_TARGETS += test-python
 DEMO_TARGETS += demo-python
