@@ -36,12 +36,14 @@ pub struct TokenProvider {
 }
 
 impl TokenProvider {
-    /// Tokens for `request`, signed with credentials from `source`, default 60 s margin.
+    /// Tokens for `request`, signed with credentials from `source`. The refresh margin is 60 s,
+    /// or half the lifetime for tokens that live 2 minutes or less.
     pub fn new(request: &TokenRequest<'_>, source: Arc<dyn CredentialsSource>) -> Self {
+        let half_life = Duration::from_secs(u64::from(request.expires_in() / 2));
         TokenProvider {
             request: request.to_owned_request(),
             credentials: CredentialCache::new(source),
-            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            refresh_margin: DEFAULT_REFRESH_MARGIN.min(half_life),
             slot: RwLock::new(None),
             signer: Mutex::new(None),
         }
@@ -95,6 +97,14 @@ impl TokenProvider {
             }
         }
         self.refresh_at(now, now_secs)
+    }
+
+    /// The cached token if it can be handed out at `now`, without fetching or signing (never
+    /// blocks on I/O; lets asynchronous callers answer a hit without a worker thread).
+    pub fn cached_token(&self, now: SystemTime) -> Option<Arc<AuthToken>> {
+        let now_secs = i64::try_from(now.duration_since(UNIX_EPOCH).ok()?.as_secs()).ok()?;
+        let slot = self.slot.read().ok()?;
+        slot.as_ref().filter(|s| now_secs < s.refresh_at).map(|s| s.token.clone())
     }
 
     /// Drops the cached token and credentials: the next call fetches and signs anew (use it
@@ -210,6 +220,18 @@ mod tests {
         // 300 s credentials, 60 s margin: one fetch per 240 s or so, not one per call.
         let fetches = n.load(Ordering::SeqCst);
         assert!((12..=14).contains(&fetches), "{fetches}");
+    }
+
+    #[test]
+    fn short_lifetimes_get_half_their_life_as_margin_and_hits_are_visible_without_blocking() {
+        let req = TokenRequest::rds(HOST, 5432, "alice").expires_in_secs(30).build().unwrap();
+        let source = Arc::new(StaticSource::new(credentials_from_parts("AKID", "s", None, None).unwrap()).unwrap());
+        let p = TokenProvider::new(&req, source);
+        assert_eq!(p.refresh_margin(), Duration::from_secs(15));
+        assert!(p.cached_token(t(0)).is_none());
+        let a = p.token_at(t(0)).unwrap();
+        assert!(Arc::ptr_eq(&a, &p.cached_token(t(14)).unwrap()));
+        assert!(p.cached_token(t(15)).is_none());
     }
 
     #[test]
