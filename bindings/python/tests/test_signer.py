@@ -23,6 +23,8 @@ from auroraiam import (
     verify_token,
 )
 
+from auroraiam._auroraiam import _has_default_chain
+
 from conftest import AKID, DSQL_HOST, HOST, SECRET
 
 ASIA = "ASIAIOSFODNN7EXAMPLE"
@@ -262,6 +264,14 @@ def test_real_botocore_credentials_objects() -> None:
     assert parse_token(signer.get_token()).access_key_id == "ASIAROTATEDEXAMPLE12"
 
 
+@pytest.mark.skipif(_has_default_chain(), reason="the slim build (--no-default-features) only")
+def test_slim_build_refuses_profiles() -> None:
+    with pytest.raises(CredentialsError) as raised:
+        rds(credentials=None, profile="dev")
+    assert raised.value.code == "CREDENTIALS_NOT_FOUND" and "credential-chain" in str(raised.value)
+    assert repr(rds(credentials=None)).endswith("credentials=<environment>)")
+
+
 def test_environment_when_credentials_is_none(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", AKID)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
@@ -310,6 +320,9 @@ def test_signers_are_typed_classes() -> None:
     (dict(credentials=None, profile=b"dev"), TypeError, None),
 ], ids=repr)
 def test_bad_constructor_arguments(kwargs: dict[str, Any], error: type[Exception], code: str | None) -> None:
+    if not _has_default_chain() and isinstance(kwargs.get("profile"), str) and kwargs.get("credentials", 1) is None:
+        # A build without the chain refuses any profile= (it could not read one).
+        error, code = CredentialsError, "CREDENTIALS_NOT_FOUND"
     with pytest.raises(error) as raised:
         rds(**kwargs)
     if code is not None:
