@@ -39,11 +39,6 @@ use crate::threadpool;
 /// `@aws-sdk/rds-signer`: a token dies with the credentials that signed it).
 const REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// How much earlier than the core's own refresh point a cached chain token stops being answered
-/// on the JavaScript thread, so that the core certainly still has it (and the credentials that
-/// signed it) when asked: a call near the refresh point goes to the threadpool instead.
-const CERTAIN_HIT_SLACK: Duration = Duration::from_secs(2);
-
 /// What a token call resolves to.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -110,8 +105,6 @@ struct KindState {
     request: OwnedTokenRequest,
     /// The core's token cache (fixed credentials and the default chain).
     provider: Option<Arc<TokenProvider>>,
-    /// The last token handed out, to tell a certain cache hit from a possible fetch.
-    recent: RefCell<Option<Arc<AuthToken>>>,
     /// The callers waiting for the threadpool; `None` when nothing is in flight.
     waiting: RefCell<Option<Vec<Waiter>>>,
 }
@@ -163,7 +156,7 @@ impl State {
             .into_iter()
             .map(|(kind, request)| {
                 let provider = shared.as_ref().map(|s| provider(&request, s.clone(), margin).map(Arc::new)).transpose()?;
-                Ok(KindState { kind, request, provider, recent: RefCell::new(None), waiting: RefCell::new(None) })
+                Ok(KindState { kind, request, provider, waiting: RefCell::new(None) })
             })
             .collect::<Result<Vec<_>, Failure>>()?;
         Ok(Rc::new(State { kinds, source, margin }))
@@ -178,8 +171,10 @@ impl State {
         let state = self.kind(kind)?;
         match &self.source {
             Source::Fixed | Source::Default { blocking: false } => promise::settled(js, state.now(js, shape)),
-            Source::Default { blocking: true } if state.certainly_cached() => promise::settled(js, state.now(js, shape)),
-            Source::Default { blocking: true } => self.on_threadpool(js, kind, shape),
+            Source::Default { blocking: true } => match state.cached(js, shape) {
+                Some(hit) => promise::settled(js, hit),
+                None => self.on_threadpool(js, kind, shape),
+            },
             Source::Function { .. } => promise::settled(
                 js,
                 Err(Failure::Core(Error::new(
@@ -198,7 +193,7 @@ impl State {
         let state = self.kind(kind)?;
         match &self.source {
             Source::Fixed | Source::Default { blocking: false } => state.now(js, shape),
-            Source::Default { blocking: true } if state.certainly_cached() => state.now(js, shape),
+            Source::Default { blocking: true } => state.cached(js, shape).unwrap_or_else(|| js.undefined()),
             _ => js.undefined(),
         }
     }
@@ -300,23 +295,16 @@ impl KindState {
     fn now(&self, js: Js, shape: Shape) -> Result<sys::napi_value, Failure> {
         let provider = self.provider.as_ref().ok_or(Failure::Internal(sys::Status::napi_generic_failure))?;
         let token = provider.token()?;
-        let value = deliver(js, &token, shape);
-        self.remember(token);
-        value
+        deliver(js, &token, shape)
     }
 
-    /// True when the core certainly answers from its cache: the last token handed out keeps
-    /// more than the margin (plus slack) of effective life. The core then also still holds
-    /// credentials valid past the margin, so asking it cannot start a fetch.
-    fn certainly_cached(&self) -> bool {
-        let Some(provider) = &self.provider else { return false };
-        let recent = self.recent.borrow();
-        recent.as_ref().is_some_and(|t| SystemTime::now() + provider.refresh_margin() + CERTAIN_HIT_SLACK < t.effective_expiry())
+    /// The core's cached token when it can be handed out now (the core's own rule, checked
+    /// without blocking); `None` when answering needs a fetch or a new signature.
+    fn cached(&self, js: Js, shape: Shape) -> Option<Result<sys::napi_value, Failure>> {
+        let token = self.provider.as_ref()?.cached_token(SystemTime::now())?;
+        Some(deliver(js, &token, shape))
     }
 
-    fn remember(&self, token: Arc<AuthToken>) {
-        *self.recent.borrow_mut() = Some(token);
-    }
 }
 
 /// Resolves a waiter with a token (or rejects it).
@@ -369,9 +357,6 @@ fn on_fetched(js: Js, fetch: Fetch, (state, kind): (Rc<State>, TokenKind)) {
     let result = fetch.result.unwrap_or_else(|| {
         Err(Error::new(ErrorCode::CredentialsProviderFailed, "the credential fetch was cancelled or failed unexpectedly"))
     });
-    if let Ok(token) = &result {
-        state.remember(token.clone());
-    }
     for waiter in waiters {
         settle(js, waiter, result.clone().map_err(Failure::Core));
     }
