@@ -12,7 +12,7 @@
 //! the fetching thread may need the GIL itself. A free function that finds fresh chain
 //! credentials remembered keeps the GIL throughout.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use auroraiam::{
@@ -104,22 +104,27 @@ pub(crate) fn default_signer(py: Python<'_>) -> PyResult<Arc<Signer>> {
 }
 
 /// The default chain as the source of a `Signer`: the environment, else the shared cache, asked
-/// for credentials that outlive the signer's refresh margin.
+/// for credentials that outlive the signer's refresh margin (set once the provider has it).
 pub(crate) struct DefaultChain {
     profile: Option<String>,
     cache: Arc<CredentialCache>,
-    margin: Duration,
+    margin: OnceLock<Duration>,
     name: String,
 }
 
 impl DefaultChain {
-    pub(crate) fn new(profile: Option<&str>, margin: Duration) -> Result<Self, Error> {
+    pub(crate) fn new(profile: Option<&str>) -> Result<Self, Error> {
         let name = match profile {
             Some(p) => format!("default chain (profile {p:?})"),
             None if has_default_chain() => "default chain".to_string(),
             None => "environment".to_string(),
         };
-        Ok(DefaultChain { profile: profile.map(str::to_string), cache: shared_chain(profile)?, margin, name })
+        Ok(DefaultChain { profile: profile.map(str::to_string), cache: shared_chain(profile)?, margin: OnceLock::new(), name })
+    }
+
+    /// The refresh margin of the provider this source serves.
+    pub(crate) fn set_margin(&self, margin: Duration) {
+        let _ = self.margin.set(margin);
     }
 
     /// Forgets the shared credentials too (a rejected token may mean revoked credentials).
@@ -131,7 +136,8 @@ impl DefaultChain {
 
 impl CredentialsSource for DefaultChain {
     fn fetch(&self) -> Result<Credentials, Error> {
-        chain_credentials(self.profile.as_deref(), &self.cache, self.margin)
+        let margin = self.margin.get().copied().unwrap_or(DEFAULT_REFRESH_MARGIN);
+        chain_credentials(self.profile.as_deref(), &self.cache, margin)
     }
 
     fn name(&self) -> &str {

@@ -3,15 +3,14 @@
 //! tokens for one endpoint, cached by the core's [`TokenProvider`].
 //!
 //! The provider decides when a token is reused (more than the refresh margin of effective life
-//! left, never past its credentials' expiry). A call that may fetch credentials runs with the
-//! GIL released, because a fetch can block for seconds and waiting for another thread's fetch
-//! must not hold the GIL that thread may need. The token the provider gave last is remembered
-//! here with the point at which the provider would stop handing it out (its effective expiry
-//! minus the margin, the provider's own rule), so a call before that point returns it with the
-//! GIL held and without touching the provider: no lock handover, no blocking.
+//! left, never past its credentials' expiry). A hit (`TokenProvider::cached_token`, which never
+//! blocks) is answered with the GIL held. A miss may fetch credentials, so it runs with the GIL
+//! released: a fetch can block for seconds, and waiting for another thread's fetch must not hold
+//! the GIL that thread may need. The Python `str` (and expiry `datetime`) made for the last
+//! token are kept, so a hit returns the same objects without building new ones.
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use auroraiam::{
     AuthToken, Credentials, CredentialsSource, Error, ErrorCode, SigningTime, StaticSource, TokenKind, TokenProvider,
@@ -27,16 +26,11 @@ use crate::credentials::{credentials_of, PyCredentials};
 use crate::default_chain::DefaultChain;
 use crate::errors::{to_py_err, IntoPyResult};
 
-/// Default `refresh_margin`, in seconds (the core's `DEFAULT_REFRESH_MARGIN`).
-const DEFAULT_MARGIN_SECS: i64 = auroraiam::DEFAULT_REFRESH_MARGIN.as_secs() as i64;
-
-/// The token last handed out, as a Python `str`, and when to stop handing it out. (No Python
-/// code runs while the mutex around it is held: a thread waiting for it may hold the GIL.)
+/// The Python objects made for the token last handed out. (No Python code runs while the mutex
+/// around it is held: a thread waiting for it may hold the GIL.)
 struct Memo {
     token: Arc<AuthToken>,
     text: Py<PyString>,
-    /// Unix seconds from which the provider would no longer hand this token out.
-    refresh_at: i64,
     /// The effective expiry as a `datetime`, made on first request.
     expiry: Option<Py<PyAny>>,
 }
@@ -56,19 +50,11 @@ enum Source {
 pub(crate) struct PySigner {
     provider: TokenProvider,
     source: Source,
-    margin_secs: i64,
     memo: Mutex<Option<Memo>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn unix_seconds(time: SystemTime) -> i64 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(_) => 0,
-    }
 }
 
 #[pymethods]
@@ -94,7 +80,10 @@ impl PySigner {
         let hostname = text(hostname, "hostname")?;
         let region = optional_text(Some(region), "region")?;
         let expires_in = optional_int(Some(expires_in), "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
-        let margin = optional_int(Some(refresh_margin), "refresh_margin", DEFAULT_MARGIN_SECS)?;
+        let margin = match refresh_margin.is_none() {
+            true => None,
+            false => Some(int(refresh_margin, "refresh_margin")?),
+        };
         let profile = optional_text(Some(profile), "profile")?;
         if dsql {
             let admin = flag(Some(admin).filter(|a| !a.is_none()), "admin")?;
@@ -112,22 +101,15 @@ impl PySigner {
     /// of effective life left, else a new one (fetching credentials first if they expire within
     /// the margin).
     fn get_token(&self, py: Python<'_>) -> PyResult<Py<PyString>> {
-        match self.remembered(py, SystemTime::now()) {
-            Some(text) => Ok(text),
-            None => Ok(self.refresh(py)?.0),
-        }
+        let token = self.token(py)?;
+        Ok(self.objects_for(py, token).0)
     }
 
     /// `(token, expires_at)`: `expires_at` is the token's effective expiry, an aware UTC
     /// datetime: the earlier of signing time + `expires_in` and the credentials' expiry.
     fn get_token_with_expiry<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let (text, token, expiry) = match self.remembered_with_expiry(py, SystemTime::now()) {
-            Some(hit) => hit,
-            None => {
-                let (text, token) = self.refresh(py)?;
-                (text, token, None)
-            }
-        };
+        let token = self.token(py)?;
+        let (text, expiry) = self.objects_for(py, token.clone());
         let expiry = match expiry {
             Some(e) => e.into_bound(py),
             None => {
@@ -156,7 +138,8 @@ impl PySigner {
     /// The cached token if it can be handed out now without fetching or waiting, else `None`
     /// (`get_token_async` answers from it without a worker thread).
     fn _cached_token(&self, py: Python<'_>) -> Option<Py<PyString>> {
-        self.remembered(py, SystemTime::now())
+        let token = self.provider.cached_token(SystemTime::now())?;
+        Some(self.objects_for(py, token).0)
     }
 
     /// How many times this signer's provider asked its credential source (tests, metrics).
@@ -182,7 +165,7 @@ impl PySigner {
             fields.push(format!("admin={admin}"));
         }
         fields.push(format!("expires_in={}", request.expires_in()));
-        fields.push(format!("refresh_margin={}", this.margin_secs));
+        fields.push(format!("refresh_margin={}", this.provider.refresh_margin().as_secs()));
         let source = match &this.source {
             Source::Static => "static".to_string(),
             Source::Chain(chain) => chain.name().to_string(),
@@ -200,7 +183,7 @@ impl PySigner {
         builder: auroraiam::TokenRequestBuilder<'_>,
         region: Option<&str>,
         expires_in: IntArg,
-        (margin, margin_arg): (IntArg, &Bound<'_, PyAny>),
+        (margin, margin_arg): (Option<IntArg>, &Bound<'_, PyAny>),
         credentials: &Bound<'_, PyAny>,
         profile: Option<&str>,
         fix: impl Fn(Error) -> Error,
@@ -211,14 +194,17 @@ impl PySigner {
             .build()
             .map_err(|e| expires_in.fix(fix(e)))
             .or_raise(py)?;
-        let margin_secs = margin.value;
-        let Ok(margin) = u64::try_from(margin_secs).map(Duration::from_secs) else {
-            let shown: String = margin_arg.str()?.to_string_lossy().chars().take(40).collect();
-            let message = format!("refresh_margin must be 0 or more seconds, not {shown}");
-            return Err(to_py_err(py, &Error::new(ErrorCode::InvalidArgument, message)));
+        let margin = match margin.map(|m| u64::try_from(m.value)) {
+            None => None,
+            Some(Ok(seconds)) => Some(Duration::from_secs(seconds)),
+            Some(Err(_)) => {
+                let shown: String = margin_arg.str()?.to_string_lossy().chars().take(40).collect();
+                let message = format!("refresh_margin must be 0 or more seconds, not {shown}");
+                return Err(to_py_err(py, &Error::new(ErrorCode::InvalidArgument, message)));
+            }
         };
         let (source, arc): (Source, Arc<dyn CredentialsSource>) = if credentials.is_none() {
-            let chain = Arc::new(DefaultChain::new(profile, margin).or_raise(py)?);
+            let chain = Arc::new(DefaultChain::new(profile).or_raise(py)?);
             (Source::Chain(chain.clone()), chain)
         } else if profile.is_some() {
             return Err(to_py_err(
@@ -231,42 +217,37 @@ impl PySigner {
         } else {
             source_for(py, credentials)?
         };
-        let provider = TokenProvider::new(&request, arc).with_refresh_margin(margin).or_raise(py)?;
-        Ok(PySigner { provider, source, margin_secs, memo: Mutex::new(None) })
+        // No margin given: the core's default (60 s, or half the lifetime of short tokens).
+        let mut provider = TokenProvider::new(&request, arc);
+        if let Some(margin) = margin {
+            provider = provider.with_refresh_margin(margin).or_raise(py)?;
+        }
+        if let Source::Chain(chain) = &source {
+            chain.set_margin(provider.refresh_margin());
+        }
+        Ok(PySigner { provider, source, memo: Mutex::new(None) })
     }
 
-    /// The remembered token, if the provider would still hand it out at `now`.
-    fn remembered(&self, py: Python<'_>, now: SystemTime) -> Option<Py<PyString>> {
-        let memo = lock(&self.memo);
-        memo.as_ref().filter(|m| unix_seconds(now) < m.refresh_at).map(|m| m.text.clone_ref(py))
+    /// The provider's token: a hit with the GIL held, else asked with the GIL released (it may
+    /// fetch, or wait for another thread's fetch).
+    fn token(&self, py: Python<'_>) -> PyResult<Arc<AuthToken>> {
+        if let Some(token) = self.provider.cached_token(SystemTime::now()) {
+            return Ok(token);
+        }
+        py.detach(|| self.provider.token()).map_err(|e| self.raise(py, &e))
     }
 
-    #[allow(clippy::type_complexity)]
-    fn remembered_with_expiry(
-        &self,
-        py: Python<'_>,
-        now: SystemTime,
-    ) -> Option<(Py<PyString>, Arc<AuthToken>, Option<Py<PyAny>>)> {
-        let memo = lock(&self.memo);
-        memo.as_ref().filter(|m| unix_seconds(now) < m.refresh_at).map(|m| {
-            (m.text.clone_ref(py), m.token.clone(), m.expiry.as_ref().map(|e| e.clone_ref(py)))
-        })
-    }
-
-    /// Asks the provider, with the GIL released (it may fetch, or wait for another thread's
-    /// fetch), and remembers the answer.
-    fn refresh(&self, py: Python<'_>) -> PyResult<(Py<PyString>, Arc<AuthToken>)> {
-        let token = match py.detach(|| self.provider.token()) {
-            Ok(token) => token,
-            Err(e) => return Err(self.raise(py, &e)),
-        };
+    /// The `str` for `token` (and its expiry `datetime`, if made yet): the kept ones when it is
+    /// the token they were made for, else a new `str`, kept from now on.
+    fn objects_for(&self, py: Python<'_>, token: Arc<AuthToken>) -> (Py<PyString>, Option<Py<PyAny>>) {
+        if let Some(memo) = lock(&self.memo).as_ref().filter(|m| Arc::ptr_eq(&m.token, &token)) {
+            return (memo.text.clone_ref(py), memo.expiry.as_ref().map(|e| e.clone_ref(py)));
+        }
         let text = PyString::new(py, token.as_str()).unbind();
-        let effective = unix_seconds(token.effective_expiry());
-        let refresh_at = effective.saturating_sub(self.margin_secs);
-        let memo = Memo { token: token.clone(), text: text.clone_ref(py), refresh_at, expiry: None };
+        let memo = Memo { token, text: text.clone_ref(py), expiry: None };
         let replaced = lock(&self.memo).replace(memo);
         drop(replaced); // after the lock is released
-        Ok((text, token))
+        (text, None)
     }
 
     /// The Python exception for a failed token: a Python credential source's own exception is

@@ -91,6 +91,17 @@ def test_every_credentials_form(form: Any) -> None:
     same_as_one_shot(token, CREDS)
 
 
+def test_default_margin_is_the_cores() -> None:
+    assert "refresh_margin=60" in repr(rds())
+    assert "refresh_margin=60" in repr(rds(refresh_margin=None))
+    # Short tokens: half their lifetime (a 60 s margin would leave nothing to hand out).
+    short = rds(expires_in=60)
+    assert "expires_in=60, refresh_margin=30" in repr(short)
+    verify_token(short.get_token(), {AKID: SECRET})
+    assert "refresh_margin=0" in repr(rds(expires_in=1))
+    assert "refresh_margin=5" in repr(DsqlSigner(DSQL_HOST, credentials=CREDS, expires_in=10))
+
+
 def test_token_never_outlives_its_credentials() -> None:
     # Credentials expiring in 10 minutes: the token's effective expiry is theirs.
     expiry = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=10)

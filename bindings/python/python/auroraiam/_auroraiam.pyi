@@ -246,7 +246,7 @@ class _Signer:
         credentials: _SignerCredentials | None,
         profile: str | None,
         expires_in: int,
-        refresh_margin: int,
+        refresh_margin: int | None,
     ) -> Self: ...
     def get_token(self) -> str:
         """The cached token while it has more than ``refresh_margin`` seconds of effective life

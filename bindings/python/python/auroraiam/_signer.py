@@ -35,7 +35,8 @@ class _AsyncToken(_Signer):
 class Signer(_AsyncToken):
     """RDS / Aurora IAM tokens for one endpoint, cached: ``get_token()`` returns the same token
     while it has more than ``refresh_margin`` seconds of effective life left (its own lifetime,
-    cut short by its credentials' expiry), then a new one.
+    cut short by its credentials' expiry), then a new one. ``refresh_margin=None``: 60 s, or half
+    the lifetime for tokens of 2 minutes or less.
 
     ``credentials`` is ``auroraiam.Credentials``, a botocore credentials object (asked for frozen
     credentials at each fetch, so ``RefreshableCredentials`` refresh), a mapping (as for
@@ -56,7 +57,7 @@ class Signer(_AsyncToken):
         credentials: _SignerCredentials | None = None,
         profile: str | None = None,
         expires_in: int = 900,
-        refresh_margin: int = 60,
+        refresh_margin: int | None = None,
     ) -> Signer:
         return super().__new__(
             cls, False, hostname, port, username, region, None, credentials, profile, expires_in, refresh_margin
@@ -78,7 +79,7 @@ class DsqlSigner(_AsyncToken):
         credentials: _SignerCredentials | None = None,
         profile: str | None = None,
         expires_in: int = 900,
-        refresh_margin: int = 60,
+        refresh_margin: int | None = None,
     ) -> DsqlSigner:
         return super().__new__(
             cls, True, hostname, None, None, region, admin, credentials, profile, expires_in, refresh_margin
