@@ -162,6 +162,7 @@ STS_XML = """<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are written separately: no delayed-ACK stall
 
     def log_message(self, *args):  # quiet
         pass
