@@ -93,6 +93,25 @@ fn bench(c: &mut Criterion) {
             black_box(out)
         })
     });
+    // The floor: SHA-256 alone over the bytes a straightforward signer hashes for the `rds`
+    // token above (canonical request, then HMAC inner and outer over the string to sign), so
+    // the per-token numbers can be read against this machine's hash speed.
+    {
+        use sha2::{Digest, Sha256};
+        let token = plain.sign(&rds, at).unwrap();
+        let creq_len = 6 + (token.len() - token.as_str().find("/?").unwrap() - 2 - 81) + 6 + 56 + 7 + 64;
+        let creq = vec![b'c'; creq_len];
+        let inner = vec![b'i'; 64 + 137];
+        let outer = vec![b'o'; 64 + 32];
+        g.bench_function("sha256_floor_rds", |b| {
+            b.iter(|| {
+                let a = Sha256::digest(black_box(&creq));
+                let i = Sha256::digest(black_box(&inner));
+                let o = Sha256::digest(black_box(&outer));
+                black_box((a, i, o))
+            })
+        });
+    }
     g.finish();
 }
 
