@@ -7,7 +7,7 @@ REPO_ROOT="$(cd "$E2E_DIR/.." && pwd)"
 
 # Emulated IAM: one long-term key and one temporary key (used with a session token).
 # Test values only; the secrets are what the key file gives the verifier.
-E2E_ACCESS_KEY_ID="${E2E_ACCESS_KEY_ID:-AKIAEMULATOR00000001}"
+E2E_ACCESS_KEY_ID="${E2E_ACCESS_KEY_ID:-AKIAEMULATOREXAMPLE1}"
 E2E_SECRET_ACCESS_KEY="${E2E_SECRET_ACCESS_KEY:-emulatorSecretKey/0000000000000000000000+1}"
 E2E_TEMP_ACCESS_KEY_ID="${E2E_TEMP_ACCESS_KEY_ID:-ASIAEMULATOR00000002}"
 E2E_TEMP_SECRET_ACCESS_KEY="${E2E_TEMP_SECRET_ACCESS_KEY:-emulatorTemporarySecret/000000000000000+2}"

@@ -213,7 +213,7 @@ if need cli "PostgreSQL rejections"; then
   reject_pg "expired token (signed 1000 s ago)" TOKEN_EXPIRED app_user "$(cli_token app_user "$P" --signing-time $(( $(date +%s) - 1000 )))"
   reject_pg "token signed 1000 s in the future" TOKEN_NOT_YET_VALID app_user "$(cli_token app_user "$P" --signing-time $(( $(date +%s) + 1000 )))"
   reject_pg "wrong secret" SIGNATURE_MISMATCH app_user "$(AWS_SECRET_ACCESS_KEY=not-the-secret cli_token app_user "$P")"
-  reject_pg "unknown access key" UNKNOWN_ACCESS_KEY app_user "$(AWS_ACCESS_KEY_ID=AKIAUNKNOWN000000000 cli_token app_user "$P")"
+  reject_pg "unknown access key" UNKNOWN_ACCESS_KEY app_user "$(AWS_ACCESS_KEY_ID=AKIAUNKNOWNEXAMPLE01 cli_token app_user "$P")"
   reject_pg "token for another user" USER_MISMATCH "o'brien" "$(cli_token app_user "$P")"
   reject_pg "token for another host" HOST_MISMATCH app_user \
     "$("$CLI" generate-db-auth-token --hostname other.example.com --region "$E2E_REGION" --port "$P" --username app_user)"

@@ -72,7 +72,7 @@ unsafe extern "C" fn answer_password(
     PAM_SUCCESS
 }
 
-const AKID: &str = "AKIAEMULATOR0000001";
+const AKID: &str = "AKIAEMULATOREXAMPLE";
 const SECRET: &str = "emulated/secret+key0000000000000000000000";
 const SESSION: Option<&str> = None;
 

@@ -243,12 +243,12 @@ test('omitted credentials: generateAuthToken reads the AWS_* variables, Signer t
 test('profile selects a shared-config profile for the default chain (environment credentials skipped)', async (t) => {
   t.after(resetAwsEnv)
   writeAwsFile('credentials', `[prod]
-aws_access_key_id = AKIAPRODPRODPRODPROD
+aws_access_key_id = AKIAPRODEXAMPLE00001
 aws_secret_access_key = prod-secret
 `)
   process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId
   process.env.AWS_SECRET_ACCESS_KEY = SECRET
-  const prod = { accessKeyId: 'AKIAPRODPRODPRODPROD', secretAccessKey: 'prod-secret' }
+  const prod = { accessKeyId: 'AKIAPRODEXAMPLE00001', secretAccessKey: 'prod-secret' }
   const token = await new Signer({ ...rds, profile: 'prod' }).getAuthToken()
   sameAsOneShot(token, { ...rds, credentials: prod })
   const admin = await new DsqlSigner({ hostname: DSQL_HOST, profile: 'prod' }).getDbConnectAdminAuthToken()
