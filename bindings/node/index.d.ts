@@ -24,6 +24,13 @@ export declare class DsqlSigner {
   getDbConnectAuthTokenWithExpiry(): Promise<AuthTokenWithExpiry>
   /** {@link DsqlSigner.getDbConnectAdminAuthToken} with the token's effective expiry. */
   getDbConnectAdminAuthTokenWithExpiry(): Promise<AuthTokenWithExpiry>
+  /**
+   * Forgets the cached token and credentials, so that the next token is signed with
+   * credentials resolved anew (a provider function is called with `{ forceRefresh: true }`).
+   * Call it when the database rejected a token; `auroraiam/pg` and `auroraiam/mysql2` do,
+   * before their one retry.
+   */
+  invalidate(): void
 }
 
 /**
@@ -59,6 +66,13 @@ export declare class Signer {
    * before `expiresAt`).
    */
   getAuthTokenWithExpiry(): Promise<AuthTokenWithExpiry>
+  /**
+   * Forgets the cached token and credentials, so that the next token is signed with
+   * credentials resolved anew (a provider function is called with `{ forceRefresh: true }`).
+   * Call it when the database rejected a token; `auroraiam/pg` and `auroraiam/mysql2` do,
+   * before their one retry.
+   */
+  invalidate(): void
 }
 
 /** Options of {@link generateAuthToken}. */

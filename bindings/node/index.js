@@ -58,8 +58,8 @@ function signWith(signer, kind, shape, last, identity) {
   return signer._signWith(kind, shape, last, identity)
 }
 
-async function provided(signer, provider, kind, shape) {
-  const identity = await provider()
+async function provided(signer, provider, kind, shape, forceRefresh) {
+  const identity = await (forceRefresh ? provider({ forceRefresh: true }) : provider())
   const token = signWith(signer, kind, shape, false, identity)
   if (token !== null) return token
   try {
@@ -71,54 +71,79 @@ async function provided(signer, provider, kind, shape) {
   return signWith(signer, kind, shape, true, identity)
 }
 
+// After `invalidate()`, the next call to a provider function asks for fresh credentials.
 class Signer extends binding.Signer {
   #provider
+  #forceRefresh = false
   constructor(options) {
     super(options)
     this.#provider = this._credentialProvider()
   }
 
+  invalidate() {
+    super.invalidate()
+    this.#forceRefresh = this.#provider !== undefined
+  }
+
+  #provided(kind, shape) {
+    const force = this.#forceRefresh
+    this.#forceRefresh = false
+    return provided(this, this.#provider, kind, shape, force)
+  }
+
   async getAuthToken() {
     const provider = this.#provider
-    if (provider !== undefined) return provided(this, provider, RDS, TOKEN)
+    if (provider !== undefined) return this.#provided(RDS, TOKEN)
     return this._tokenNow(RDS, TOKEN) ?? super.getAuthToken()
   }
 
   async getAuthTokenWithExpiry() {
     const provider = this.#provider
-    if (provider !== undefined) return provided(this, provider, RDS, WITH_EXPIRY)
+    if (provider !== undefined) return this.#provided(RDS, WITH_EXPIRY)
     return this._tokenNow(RDS, WITH_EXPIRY) ?? super.getAuthTokenWithExpiry()
   }
 }
 
 class DsqlSigner extends binding.DsqlSigner {
   #provider
+  #forceRefresh = false
   constructor(options) {
     super(options)
     this.#provider = this._credentialProvider()
   }
 
+  invalidate() {
+    super.invalidate()
+    this.#forceRefresh = this.#provider !== undefined
+  }
+
+  #provided(kind, shape) {
+    const force = this.#forceRefresh
+    this.#forceRefresh = false
+    return provided(this, this.#provider, kind, shape, force)
+  }
+
   async getDbConnectAuthToken() {
     const provider = this.#provider
-    if (provider !== undefined) return provided(this, provider, DSQL, TOKEN)
+    if (provider !== undefined) return this.#provided(DSQL, TOKEN)
     return this._tokenNow(DSQL, TOKEN) ?? super.getDbConnectAuthToken()
   }
 
   async getDbConnectAdminAuthToken() {
     const provider = this.#provider
-    if (provider !== undefined) return provided(this, provider, DSQL_ADMIN, TOKEN)
+    if (provider !== undefined) return this.#provided(DSQL_ADMIN, TOKEN)
     return this._tokenNow(DSQL_ADMIN, TOKEN) ?? super.getDbConnectAdminAuthToken()
   }
 
   async getDbConnectAuthTokenWithExpiry() {
     const provider = this.#provider
-    if (provider !== undefined) return provided(this, provider, DSQL, WITH_EXPIRY)
+    if (provider !== undefined) return this.#provided(DSQL, WITH_EXPIRY)
     return this._tokenNow(DSQL, WITH_EXPIRY) ?? super.getDbConnectAuthTokenWithExpiry()
   }
 
   async getDbConnectAdminAuthTokenWithExpiry() {
     const provider = this.#provider
-    if (provider !== undefined) return provided(this, provider, DSQL_ADMIN, WITH_EXPIRY)
+    if (provider !== undefined) return this.#provided(DSQL_ADMIN, WITH_EXPIRY)
     return this._tokenNow(DSQL_ADMIN, WITH_EXPIRY) ?? super.getDbConnectAdminAuthTokenWithExpiry()
   }
 }

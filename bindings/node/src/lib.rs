@@ -176,6 +176,14 @@ impl Signer {
     pub fn get_auth_token_with_expiry(&self, env: Env) -> napi::Result<JsAny> {
         start(&env, &self.state, TokenKind::Rds, Shape::WithExpiry)
     }
+    /// Forgets the cached token and credentials, so that the next token is signed with
+    /// credentials resolved anew (a provider function is called with `{ forceRefresh: true }`).
+    /// Call it when the database rejected a token; `auroraiam/pg` and `auroraiam/mysql2` do,
+    /// before their one retry.
+    #[napi(catch_unwind)]
+    pub fn invalidate(&self) {
+        self.state.invalidate()
+    }
 
     /// For `index.js`: the credential provider function, or `undefined`.
     #[napi(skip_typescript, js_name = "_credentialProvider", catch_unwind)]
@@ -246,6 +254,14 @@ impl DsqlSigner {
     #[napi(catch_unwind, ts_return_type = "Promise<AuthTokenWithExpiry>")]
     pub fn get_db_connect_admin_auth_token_with_expiry(&self, env: Env) -> napi::Result<JsAny> {
         start(&env, &self.state, TokenKind::DsqlAdmin, Shape::WithExpiry)
+    }
+    /// Forgets the cached token and credentials, so that the next token is signed with
+    /// credentials resolved anew (a provider function is called with `{ forceRefresh: true }`).
+    /// Call it when the database rejected a token; `auroraiam/pg` and `auroraiam/mysql2` do,
+    /// before their one retry.
+    #[napi(catch_unwind)]
+    pub fn invalidate(&self) {
+        self.state.invalidate()
     }
 
     /// For `index.js`: the credential provider function, or `undefined`.

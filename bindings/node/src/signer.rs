@@ -113,6 +113,8 @@ struct KindState {
 pub struct State {
     kinds: Vec<KindState>,
     source: Source,
+    /// The credential cache both kinds of a DSQL signer share (see [`shared_source`]).
+    shared_cache: Option<Arc<CredentialCache>>,
     /// The refresh margin of every provider (explicit, or the default for the lifetime).
     margin: Duration,
 }
@@ -134,10 +136,12 @@ impl State {
             .collect::<Result<Vec<_>, Failure>>()?;
         let margin = refresh_margin(js, options, &requests[0].1)?;
         let (credentials, credentials_kind) = js.get_kind(options, Key::Credentials)?;
+        let mut shared_cache = None;
         let (source, shared): (Source, Option<Arc<dyn CredentialsSource>>) = match credentials_kind {
             k if k.is_absent() => {
-                let source = default_source(js, options)?;
-                (Source::Default { blocking: auroraiam::has_default_chain() }, Some(shared_source(source, kinds.len(), margin)))
+                let (source, cache) = shared_source(default_source(js, options)?, kinds.len(), margin);
+                shared_cache = cache;
+                (Source::Default { blocking: auroraiam::has_default_chain() }, Some(source))
             }
             Kind::Function => {
                 // Checks the margin against the lifetime now rather than at the first token.
@@ -159,7 +163,27 @@ impl State {
                 Ok(KindState { kind, request, provider, waiting: RefCell::new(None) })
             })
             .collect::<Result<Vec<_>, Failure>>()?;
-        Ok(Rc::new(State { kinds, source, margin }))
+        Ok(Rc::new(State { kinds, source, shared_cache, margin }))
+    }
+
+    /// Forgets the cached tokens and credentials (the core's [`TokenProvider::invalidate`]): the
+    /// next token is signed with credentials fetched anew. For a provider function, `index.js`
+    /// then calls it with `{ forceRefresh: true }`.
+    pub fn invalidate(&self) {
+        if let Some(cache) = &self.shared_cache {
+            cache.invalidate();
+        }
+        for kind in &self.kinds {
+            if let Some(provider) = &kind.provider {
+                provider.invalidate();
+            }
+        }
+        if let Source::Function { last, .. } = &self.source {
+            if let Some(last) = last.borrow().as_ref() {
+                last.providers.iter().for_each(|p| p.invalidate());
+            }
+            last.borrow_mut().take();
+        }
     }
 
     fn kind(&self, kind: TokenKind) -> Result<&KindState, Failure> {
@@ -396,13 +420,19 @@ fn static_source(identity: &Identity) -> Result<Arc<dyn CredentialsSource>, Fail
 
 /// For a signer of several kinds (DSQL and DSQL admin), one credential cache in front of the
 /// source, so both kinds' providers share each fetch.
-fn shared_source(source: Arc<dyn CredentialsSource>, kinds: usize, margin: Duration) -> Arc<dyn CredentialsSource> {
+/// Also returns that cache, so [`State::invalidate`] can empty it.
+fn shared_source(
+    source: Arc<dyn CredentialsSource>,
+    kinds: usize,
+    margin: Duration,
+) -> (Arc<dyn CredentialsSource>, Option<Arc<CredentialCache>>) {
     if kinds < 2 {
-        return source;
+        return (source, None);
     }
     let name = source.name().to_string();
-    let cache = CredentialCache::new(source);
-    Arc::new(FnSource::new(name, move || cache.get(SystemTime::now() + margin)))
+    let cache = Arc::new(CredentialCache::new(source));
+    let shared = cache.clone();
+    (Arc::new(FnSource::new(name, move || shared.get(SystemTime::now() + margin))), Some(cache))
 }
 
 /// The source for omitted credentials: the default chain (with `profile`, that profile).

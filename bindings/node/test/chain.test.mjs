@@ -137,3 +137,23 @@ test('IMDS down or refusing: a rejection naming the sources tried, in bounded ti
   await emulator.config({ mode: 'ok' })
   await verifyMinted(await signer.getDbConnectAuthToken(), { expectKind: 'dsql', expectHostname: DSQL_HOST })
 })
+
+test('invalidate(): the next token re-resolves the chain (a new IMDS fetch) and is signed anew', async () => {
+  const signer = new Signer(rds)
+  const first = await signer.getAuthToken()
+  assert.equal(await signer.getAuthToken(), first, 'cached before')
+  signer.invalidate()
+  const second = await signer.getAuthToken()
+  assert.notEqual(parseToken(second).accessKeyId, parseToken(first).accessKeyId)
+  await verifyMinted(second)
+  assert.equal((await emulator.stats()).imds, 2)
+
+  // A DsqlSigner's two kinds share one credential cache: invalidate() empties it too.
+  await emulator.reset()
+  const dsql = new DsqlSigner({ hostname: DSQL_HOST })
+  const admin = await dsql.getDbConnectAdminAuthToken()
+  dsql.invalidate()
+  const user = await dsql.getDbConnectAuthToken()
+  assert.notEqual(parseToken(user).accessKeyId, parseToken(admin).accessKeyId)
+  assert.equal((await emulator.stats()).imds, 2)
+})
