@@ -42,7 +42,11 @@ Every credential fetch mints new temporary credentials (ASIA… key, session tok
                          "caller" (access key id from a SigV4 Authorization header, or null),
                          "role_arn", "session_name", "access_key_id" (minted, or null), "mode"}]
 
-Usage: aws_endpoints.py [--port 0] [--ecs-token TOKEN] [--lifetime 900]; prints "PORT <n>" on
+Every minted key is also appended as "ACCESS_KEY_ID SECRET" to each --register-keys FILE (a key
+file of the local database emulation, e2e/, so its verifier accepts tokens signed with the rotated
+credentials).
+
+Usage: aws_endpoints.py [--port 0] [--ecs-token TOKEN] [--lifetime 900] [--register-keys FILE]...; prints "PORT <n>" on
 the first line of stdout, then serves until stdin reaches EOF or the process is killed.
 Test-only: no TLS, loopback, secrets are fake.
 """
@@ -77,6 +81,7 @@ STATE = {
     "log": [],
     "serial": 0,
     "ecs_token": "ecs-test-token",
+    "register_keys": [],
 }
 
 
@@ -129,6 +134,9 @@ def mint(kind):
         expiry = datetime.datetime.fromtimestamp(expiry_epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         STATE["secrets"][akid] = {"secret": secret, "session_token": token, "expiration": expiry,
                                   "expiration_epoch": expiry_epoch, "endpoint": kind}
+        for path in STATE["register_keys"]:
+            with open(path, "a") as f:  # appending keeps the file's owner and mode
+                f.write(f"{akid} {secret}\n")
     return {
         "AccessKeyId": akid,
         "SecretAccessKey": secret,
@@ -326,8 +334,10 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--ecs-token", default="ecs-test-token")
     ap.add_argument("--lifetime", type=int, default=900)
+    ap.add_argument("--register-keys", action="append", default=[], metavar="FILE")
     args = ap.parse_args()
     STATE["ecs_token"] = args.ecs_token
+    STATE["register_keys"] = args.register_keys
     DEFAULT_CONFIG["lifetime"] = args.lifetime
     STATE["config"] = copy.deepcopy(DEFAULT_CONFIG)
     server = Server(("127.0.0.1", args.port), Handler)
