@@ -1,6 +1,7 @@
 // mysql2 with IAM authentication. RDS MySQL / Aurora MySQL IAM users log in through the
-// `mysql_clear_password` plugin, which mysql2 ≥ 3.22 disables unless asked: this example asks by
-// providing the plugin itself (it hands over a fresh token), and only over TLS.
+// `mysql_clear_password` plugin, which mysql2 ≥ 3.22 disables unless asked: auroraiam/mysql2
+// provides the plugin (it hands over the signer's current token for each new connection, and
+// only over TLS) and retries a refused token once with freshly resolved credentials.
 //
 //   npm install auroraiam mysql2
 //   DB_HOST=mydb.cluster-abc.us-east-1.rds.amazonaws.com DB_USER=app_user DB_NAME=app \
@@ -9,28 +10,16 @@
 // Credentials come from the default AWS credential chain (see pg.mjs), or pass `credentials`.
 import { readFileSync } from 'node:fs'
 
-import mysql from 'mysql2/promise'
-import { Signer } from 'auroraiam'
+import { createPool } from 'auroraiam/mysql2'
 
-const host = process.env.DB_HOST
-const port = Number(process.env.DB_PORT ?? 3306)
-const user = process.env.DB_USER
-
-const signer = new Signer({ hostname: host, port, username: user })
-
-const pool = mysql.createPool({
-  host,
-  port,
-  user,
+const pool = createPool({
+  hostname: process.env.DB_HOST,
+  port: Number(process.env.DB_PORT ?? 3306),
+  user: process.env.DB_USER,
   database: process.env.DB_NAME,
   ssl: { ca: readFileSync(process.env.RDS_CA_BUNDLE ?? 'global-bundle.pem', 'utf8') },
-  enableCleartextPlugin: true,
-  authPlugins: {
-    // A new token for every connection the pool opens (the server asks for cleartext).
-    mysql_clear_password: () => async () => Buffer.from(`${await signer.getAuthToken()}\0`),
-  },
   connectionLimit: 5,
-})
+}).promise()                              // mysql2/promise API
 
 const [rows] = await pool.query('select current_user() as user, version() as version')
 console.log(rows[0])

@@ -19,10 +19,11 @@ test('every example parses (node --check)', () => {
 
 test('the examples use the documented options', () => {
   const pgExample = readFileSync(join(examples, 'pg.mjs'), 'utf8')
-  assert.match(pgExample, /password: \(\) => signer\.getAuthToken\(\)/)
+  assert.match(pgExample, /^import \{ poolConfig \} from 'auroraiam\/pg'$/m)
+  assert.match(pgExample, /new pg\.Pool\(poolConfig\(/)
   assert.match(pgExample, /ssl: \{ ca:/)
   const mysql = readFileSync(join(examples, 'mysql2.mjs'), 'utf8')
-  assert.match(mysql, /mysql_clear_password/)
+  assert.match(mysql, /^import \{ createPool \} from 'auroraiam\/mysql2'$/m)
   assert.match(mysql, /ssl: \{ ca:/)
   const migrate = readFileSync(join(examples, 'migrate-from-rds-signer.mjs'), 'utf8')
   assert.match(migrate, /^import \{ Signer \} from 'auroraiam'$/m)

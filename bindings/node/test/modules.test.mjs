@@ -37,6 +37,10 @@ test('every name index.d.ts declares is exported, and nothing else', () => {
 test('package.json: exports map, engines and version agree with the workspace', () => {
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'))
   assert.deepEqual(pkg.exports['.'], { types: './index.d.ts', import: './index.mjs', require: './index.js' })
+  for (const sub of ['pg', 'postgres', 'mysql2']) {
+    assert.deepEqual(pkg.exports[`./${sub}`], { types: `./lib/${sub}.d.ts`, import: `./lib/${sub}.mjs`, require: `./lib/${sub}.js` })
+    assert.equal(pkg.peerDependenciesMeta[sub].optional, true, `${sub} is an optional peer dependency`)
+  }
   assert.equal(pkg.engines.node, '>=20')
   assert.ok(Number(process.versions.node.split('.')[0]) >= 20)
   const cargo = readFileSync(join(repoRoot, 'Cargo.toml'), 'utf8')

@@ -15,7 +15,10 @@ test('npm pack → npm install tarball → require and import', (t) => {
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], pkgDir))
   const files = packed.files.map((f) => f.path).sort()
   assert.deepEqual(files.filter((f) => !f.endsWith('.node')),
-    ['README.md', 'binding.js', 'index.d.ts', 'index.js', 'index.mjs', 'package.json'])
+    ['README.md', 'binding.js', 'index.d.ts', 'index.js', 'index.mjs',
+      ...['common.d.ts', 'common.js', 'mysql2.d.ts', 'mysql2.js', 'mysql2.mjs', 'pg.d.ts', 'pg.js', 'pg.mjs',
+        'postgres.d.ts', 'postgres.js', 'postgres.mjs'].map((f) => `lib/${f}`),
+      'package.json'])
   assert.equal(files.filter((f) => f.endsWith('.node')).length, 1, 'one addon for this platform')
   const tarball = join(dir, packed.filename)
   // The default build carries the AWS SDKs' credential chain (aws-config, an HTTP and TLS
@@ -33,5 +36,15 @@ test('npm pack → npm install tarball → require and import', (t) => {
     `import { generateAuthToken, Signer } from 'auroraiam'; import d from 'auroraiam'; console.log(generateAuthToken(${options})); if (d.Signer !== Signer) process.exit(3)`],
   { cwd: project, encoding: 'utf8' })
   assert.equal(cjs, esm)
+  // The driver integrations load by subpath without their (optional peer) drivers installed;
+  // options are checked before any driver is needed.
+  const subpaths = execFileSync(process.execPath, ['--input-type=module', '-e',
+    `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/');
+     import { poolConfig } from 'auroraiam/pg'; import { options } from 'auroraiam/postgres'; import * as my from 'auroraiam/mysql2';
+     if (require('auroraiam/pg').poolConfig !== poolConfig) process.exit(3);
+     const o = options({ hostname: 'db.cluster-x.us-west-2.rds.amazonaws.com', user: 'u', credentials: { accessKeyId: 'AKID', secretAccessKey: 'S' } });
+     try { poolConfig({ hostname: 'db.cluster-x.us-west-2.rds.amazonaws.com', user: 'u' }) } catch (e) { console.log(e.code) }
+     console.log(typeof my.createPool, o.port, typeof o.pass)`], { cwd: project, encoding: 'utf8' })
+  assert.equal(subpaths, 'MODULE_NOT_FOUND\nfunction 5432 function\n')
   assert.match(cjs, /^db\.cluster-x\.us-west-2\.rds\.amazonaws\.com:5432\/\?Action=connect&DBUser=u&.*X-Amz-Credential=AKID%2F19700101%2Fus-west-2%2Frds-db%2Faws4_request/)
 })
