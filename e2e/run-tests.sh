@@ -276,6 +276,29 @@ if need cli "MariaDB rejections"; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# Node pools through auroraiam/pg, auroraiam/postgres, auroraiam/mysql2 (e2e/clients/node_pools.mjs
+# judges each run by the driver's results and the verifier log's new lines).
+pool_test() { # name scenario driver
+  N=$((N + 1))
+  local out="$OUT/$(printf '%02d' "$N")-$(echo "$1" | tr -c 'A-Za-z0-9_.-' '_').out"
+  if timeout 90 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
+       node "$E2E_DIR/clients/node_pools.mjs" "$2" "$3" >"$out" 2>&1; then pass "$1"
+  else fail "$1" "see $out" "$out"; fi
+}
+echo "=== Node pools (auroraiam/pg, auroraiam/postgres, auroraiam/mysql2)"
+if need node "Node pools"; then
+  for driver in pg postgres mysql2; do
+    pool_test "node $driver pool: 3 s tokens for 10 s, IMDS credentials rotating, a fresh token per connection" expiry "$driver"
+  done
+  for driver in pg mysql2; do
+    pool_test "node $driver: a rejected first token is retried once with fresh credentials" retry "$driver"
+  done
+  for driver in pg postgres mysql2; do
+    pool_test "node $driver: a token rejected again surfaces the driver's error, without the token" reject "$driver"
+  done
+fi
+
+# ---------------------------------------------------------------------------------------------
 echo "=== verifier logs"
 check_logs() {
   local log="$1" name="$2"
