@@ -538,6 +538,51 @@ fn make_executable(p: &Path) {
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// `aws login` (AWS CLI >= 2.32) writes `login_session = <ARN>` into the profile and caches the
+/// console session's temporary credentials in `~/.aws/login/cache/<sha256 of the ARN>.json`
+/// (or `$AWS_LOGIN_CACHE_DIRECTORY`); aws-config's `credentials-login` feature reads them. A
+/// cached session with more than 5 minutes left is used as is (no call to AWS Sign-In).
+#[test]
+fn login_session_profile() {
+    use sha2::{Digest, Sha256};
+    let s = Scenario::new("login_session_profile");
+    let arn = "arn:aws:iam::123456789012:user/console-admin";
+    let expiry_secs = (SystemTime::now() + Duration::from_secs(3600)).duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let expiry = UNIX_EPOCH + Duration::from_secs(expiry_secs);
+    let expires_at = SigningTime::from_unix_seconds(expiry_secs as i64).unwrap().to_string();
+    let cache = s.path("login-cache");
+    s.set("AWS_LOGIN_CACHE_DIRECTORY", cache.to_str().unwrap());
+    let digest: String = Sha256::digest(arn.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    s.write(
+        &format!("login-cache/{digest}.json"),
+        &format!(
+            "{{\"accessToken\": {{\"accessKeyId\": \"ASIALOGIN00000000001\", \"secretAccessKey\": \"login/secret+key\", \
+             \"sessionToken\": \"login/session+token==\", \"accountId\": \"123456789012\", \"expiresAt\": \"{expires_at}\"}}, \
+             \"tokenType\": \"aws_sigv4\", \"refreshToken\": \"not-used-while-the-session-is-fresh\", \
+             \"clientId\": \"arn:aws:signin:::devtools/same-device\", \
+             \"dpopKey\": \"-----BEGIN EC PRIVATE KEY-----\\nnot used without a refresh\\n-----END EC PRIVATE KEY-----\\n\"}}"
+        ),
+    );
+    s.write("config", &format!("[profile console]\nlogin_session = {arn}\nregion = us-east-1\n"));
+    let expected = move |_: &str| Expected {
+        expiry: Some(expiry),
+        ..Expected::fixed("ASIALOGIN00000000001", "login/secret+key", Some("login/session+token=="))
+    };
+    assert_resolves(chain_with_profile("console"), expected);
+    s.set("AWS_PROFILE", "console");
+    assert_resolves(chain(), expected);
+    assert_eq!(emulator().stats().values().sum::<u64>(), 0, "no endpoint is contacted");
+
+    // No cached session (never logged in, or the cache was removed): an error naming the profile
+    // source, not a fall-through to the instance role.
+    std::fs::remove_file(s.path(&format!("login-cache/{digest}.json"))).unwrap();
+    let (e, _) = timed_error(&DefaultChainSource::with_profile("console").unwrap());
+    eprintln!("login_session without a cached session: {e}");
+    assert_eq!(e.code(), ErrorCode::CredentialsProviderFailed, "{e}");
+    assert!(e.message().contains("profile"), "{e}");
+    assert_no_secret(e.message(), &["login/secret+key"]);
+}
+
 #[test]
 fn web_identity() {
     let s = Scenario::new("web_identity");
