@@ -8,8 +8,9 @@ After (same argument names, same token; no boto3 needed):
     import auroraiam
     token = auroraiam.generate_db_auth_token(DBHostname=HOST, Port=5432, DBUsername="app_user")
 
-Credentials: auroraiam reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. Code
-that already has a boto3 session can hand its credentials over:
+Credentials: auroraiam resolves them like boto3 (the default chain: AWS_* variables, profiles,
+SSO, web identity, container, instance metadata). Code that already has a boto3 session can
+hand its credentials over:
     auroraiam.generate_db_auth_token(HOST, 5432, "app_user", credentials=boto3.Session().get_credentials())
 Region: boto3 takes the client's region when Region is omitted; auroraiam infers it from the
 hostname (pass Region= for IPs, tunnels and CNAMEs).

@@ -71,8 +71,9 @@ const AUTH_TOKEN_DOC: &CStr = c"generate_auth_token(hostname, port, username, re
 
 An RDS / Aurora IAM authentication token: the password for `username` at `hostname:port`.
 
-region=None infers the region from the hostname. credentials=None reads AWS_ACCESS_KEY_ID /
-AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. expires_in is 1..900 seconds; signing_time (default
+region=None infers the region from the hostname. credentials=None uses the AWS SDKs' default
+credential chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN first, then
+profiles, SSO, web identity, ECS/EKS, IMDSv2; the environment only in a slim build). expires_in is 1..900 seconds; signing_time (default
 now) is an aware datetime or Unix seconds.";
 
 static DB_AUTH_TOKEN: Signature = Signature::new(

@@ -88,9 +88,12 @@ def generate_auth_token(
 ) -> str:
     """An RDS / Aurora IAM authentication token (the password for ``username``).
 
-    ``region=None`` infers the region from the hostname; ``credentials=None`` reads
-    ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` / ``AWS_SESSION_TOKEN``; ``expires_in`` is
-    1..900 seconds; ``signing_time`` defaults to now.
+    ``region=None`` infers the region from the hostname; ``credentials=None`` uses the AWS SDKs'
+    default credential chain (``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` /
+    ``AWS_SESSION_TOKEN`` first, then the shared config and credentials files with
+    ``AWS_PROFILE``, SSO, ``aws login`` sessions, web identity, ECS/EKS, IMDSv2; a slim build
+    reads only the environment variables); ``expires_in`` is 1..900 seconds; ``signing_time``
+    defaults to now.
 
     Raises ``InvalidParameterError`` (a ``ValueError``) for a bad value, ``CredentialsError``
     for missing or invalid credentials, ``TypeError`` for an argument of the wrong type.
