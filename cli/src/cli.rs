@@ -3,15 +3,22 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Generate, inspect and verify Amazon Aurora / RDS IAM and Aurora DSQL auth tokens.
 #[derive(Parser)]
-#[command(name = "auroraiam", version, about, long_about = None)]
+#[command(name = "auroraiam", version = VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// `auroraiam --version`: the version and the optional features this binary was built with.
+pub const VERSION: &str = if cfg!(feature = "credential-chain") {
+    concat!(env!("CARGO_PKG_VERSION"), " (features: credential-chain)")
+} else {
+    concat!(env!("CARGO_PKG_VERSION"), " (features: none; credentials from AWS_* variables only)")
+};
 
 pub const TOP_EXAMPLES: &str = "\
 Examples:
@@ -47,7 +54,8 @@ pub enum Command {
 }
 
 const RDS_EXAMPLES: &str = "\
-The token is printed on stdout followed by a newline, nothing else. The region is inferred
+The token is printed on stdout followed by a newline, nothing else (--format chooses a
+connection URI, a JDBC URL, shell variable lines or JSON instead). The region is inferred
 from RDS/Aurora endpoint names; pass --region for any other name. Through a tunnel or
 port-forward, sign for the real endpoint name and port and dial the tunnel: the server
 checks the host the token was signed for.
@@ -59,6 +67,10 @@ Examples:
       psql \"host=$HOST port=5432 user=app_user dbname=app sslmode=require\"
   mysql --host=\"$HOST\" --port=3306 --user=app_user --enable-cleartext-plugin --ssl-mode=REQUIRED \\
       --password=\"$(auroraiam generate-db-auth-token --hostname \"$HOST\" --port 3306 --username app_user)\"
+  psql \"$(auroraiam generate-db-auth-token --hostname \"$HOST\" --port 5432 --username app_user \\
+      --format uri --dbname app)\"
+  eval \"$(auroraiam generate-db-auth-token --hostname \"$HOST\" --port 5432 --username app_user \\
+      --format env)\" && psql dbname=app
   # through a tunnel on localhost:15432
   PGPASSWORD=\"$(auroraiam generate-db-auth-token --hostname \"$HOST\" --port 5432 --username app_user)\" \\
       psql \"host=localhost port=15432 user=app_user dbname=app sslmode=require\"
@@ -144,6 +156,34 @@ pub struct CommonGenerateArgs {
     /// (as aws --profile; AWS_* credential variables are then ignored).
     #[arg(long, value_name = "PROFILE")]
     pub profile: Option<OsString>,
+    /// What to print: the token alone, a connection URI or JDBC URL holding it
+    /// (percent-encoded), shell variable lines for eval, or JSON with the effective expiry.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Token)]
+    pub format: Format,
+    /// Protocol for --format uri/jdbc/env: postgresql or mysql [default: 5432 postgresql,
+    /// 3306 mysql, DSQL postgresql].
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<OsString>,
+    /// Database name for --format uri/jdbc/env [default: the client's; DSQL: postgres].
+    #[arg(long, value_name = "NAME")]
+    pub dbname: Option<OsString>,
+}
+
+/// `--format` of the generate-* subcommands.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The token and a newline (the password).
+    Token,
+    /// postgresql://USER:TOKEN@HOST:PORT/DB?sslmode=require (libpq) or mysql://…?ssl-mode=REQUIRED.
+    Uri,
+    /// jdbc:postgresql://HOST:PORT/DB?user=USER&password=TOKEN&sslmode=require (or jdbc:mysql://…).
+    Jdbc,
+    /// `export PGPASSWORD='…'` lines (PGHOST, PGPORT, PGUSER, PGDATABASE; MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD).
+    Env,
+    /// The same lines without `export` (for env files).
+    EnvNoExport,
+    /// One JSON object: the token, what it is for, and when it stops working.
+    Json,
 }
 
 /// What a token is checked against (shared by inspect and verify).

@@ -1,6 +1,7 @@
 //! `auroraiam`: generate, inspect and verify Amazon Aurora / RDS IAM and Aurora DSQL auth tokens.
 //!
-//! stdout carries only the requested output (a token and a newline, or the `inspect` report);
+//! stdout carries only the requested output (a token and a newline or another `--format`, or the
+//! `inspect` report);
 //! every error goes to stderr as `auroraiam: error: <CODE>: <message>` with a documented exit
 //! code (see `error.rs` and docs/cli.md).
 #![forbid(unsafe_code)]
@@ -11,6 +12,7 @@ mod error;
 mod generate;
 mod input;
 mod inspect;
+mod output;
 mod verify;
 
 use std::io::Write;
@@ -43,9 +45,9 @@ fn run() -> u8 {
 
 fn execute(command: &Command) -> Result<(), CliError> {
     match command {
-        Command::GenerateDbAuthToken(args) => print_token(generate::rds(args)?),
-        Command::GenerateDbConnectAuthToken(args) => print_token(generate::dsql(args, false)?),
-        Command::GenerateDbConnectAdminAuthToken(args) => print_token(generate::dsql(args, true)?),
+        Command::GenerateDbAuthToken(args) => stdout(generate::rds(args)?.as_bytes()),
+        Command::GenerateDbConnectAuthToken(args) => stdout(generate::dsql(args, false)?.as_bytes()),
+        Command::GenerateDbConnectAdminAuthToken(args) => stdout(generate::dsql(args, true)?.as_bytes()),
         Command::Inspect(args) => {
             let report = inspect::run(args)?;
             stdout(report.stdout.as_bytes())?;
@@ -76,13 +78,6 @@ fn execute(command: &Command) -> Result<(), CliError> {
             Ok(())
         }
     }
-}
-
-/// The token and a newline on stdout, nothing else.
-fn print_token(token: auroraiam::AuthToken) -> Result<(), CliError> {
-    let mut line = auroraiam::Zeroizing::new(token.into_string());
-    line.push('\n');
-    stdout(line.as_bytes())
 }
 
 /// Writes to stdout; a closed pipe is an error (exit 1), never a panic.

@@ -50,7 +50,12 @@ fn version_is_the_workspace_version() {
     for flag in ["--version", "-V"] {
         let out = Run::new([flag]).run();
         out.assert_ok();
-        assert_eq!(out.stdout_str(), format!("auroraiam {}\n", env!("CARGO_PKG_VERSION")));
+        let features = if cfg!(feature = "credential-chain") {
+            "features: credential-chain"
+        } else {
+            "features: none; credentials from AWS_* variables only"
+        };
+        assert_eq!(out.stdout_str(), format!("auroraiam {} ({features})\n", env!("CARGO_PKG_VERSION")));
     }
 }
 

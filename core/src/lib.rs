@@ -24,6 +24,7 @@
 #[cfg(feature = "credential-chain")]
 mod chain;
 mod coerce;
+mod connection;
 mod credential_cache;
 mod credentials;
 mod diagnose;
@@ -45,6 +46,9 @@ mod wipe;
 
 #[cfg(feature = "credential-chain")]
 pub use chain::{block_on, DefaultChainSource, ProvideCredentialsSource, DEFAULT_CHAIN_TIMEOUT};
+pub use connection::{
+    connection_uri, environment, jdbc_url, shell_assignments, shell_quote, ConnectionTarget, Engine,
+};
 pub use coerce::{expiry_from_unix_seconds, integer_from_f64, string_from_utf16};
 pub use credential_cache::{CredentialCache, DEFAULT_FETCH_WAIT};
 pub use credentials::{
