@@ -135,8 +135,12 @@ def mint(kind):
         STATE["secrets"][akid] = {"secret": secret, "session_token": token, "expiration": expiry,
                                   "expiration_epoch": expiry_epoch, "endpoint": kind}
         for path in STATE["register_keys"]:
-            with open(path, "a") as f:  # appending keeps the file's owner and mode
-                f.write(f"{akid} {secret}\n")
+            # Appending keeps the file's owner and mode. Key ids restart with each emulator
+            # run (with the same secrets); a key file must not name one twice.
+            with open(path, "a+") as f:
+                f.seek(0)
+                if not any(line.split(" ", 1)[0] == akid for line in f):
+                    f.write(f"{akid} {secret}\n")
     return {
         "AccessKeyId": akid,
         "SecretAccessKey": secret,
