@@ -35,10 +35,12 @@ print-demo-targets:
 demo-rust:
 	@$(CARGO) run -q --release -p auroraiam --example generate
 
-# Core twice: the slim build and the build with the default credential chain.
+# Core three times: the slim build, the build with the default credential chain, and the pool
+# integrations (features sqlx and tokio-postgres; unit tests only, the servers are in test-e2e).
 test-core:
 	$(CARGO) test -p auroraiam
 	$(CARGO) test -p auroraiam --features credential-chain
+	$(CARGO) test -p auroraiam --features sqlx,tokio-postgres,credential-chain --lib
 
 bench-core:
 	$(CARGO) bench -p auroraiam --bench token

@@ -61,6 +61,7 @@ build node bash -c "make -s node-build && mkdir -p '$WORK/node' && cd '$WORK/nod
   && { [ -f package.json ] || echo '{\"name\":\"auroraiam-e2e-drivers\",\"private\":true}' > package.json; } \
   && { [ -d node_modules/pg ] && [ -d node_modules/mysql2 ] \
        || npm install --no-audit --no-fund --loglevel=error 'pg@^8.13' 'mysql2@^3.22'; }"
+build rust-pools cargo build -q -p auroraiam --example pool_client --features sqlx,tokio-postgres,credential-chain
 e2e_log "surfaces and drivers ready ($(e2e_secs_since "$phase") s)"
 CLI="$REPO_ROOT/target/release/auroraiam"
 PY="$WORK/venv/bin/python"
@@ -285,7 +286,7 @@ pool_test() { # name scenario driver
        node "$E2E_DIR/clients/node_pools.mjs" "$2" "$3" >"$out" 2>&1; then pass "$1"
   else fail "$1" "see $out" "$out"; fi
 }
-echo "=== Node pools (auroraiam/pg, auroraiam/postgres, auroraiam/mysql2)"
+echo "=== Pools: Node (auroraiam/pg, auroraiam/postgres, auroraiam/mysql2), Rust (sqlx, deadpool-postgres)"
 if need node "Node pools"; then
   for driver in pg postgres mysql2; do
     pool_test "node $driver pool: 3 s tokens for 10 s, IMDS credentials rotating, a fresh token per connection" expiry "$driver"
@@ -295,6 +296,13 @@ if need node "Node pools"; then
   done
   for driver in pg postgres mysql2; do
     pool_test "node $driver: a token rejected again surfaces the driver's error, without the token" reject "$driver"
+  done
+fi
+if need rust-pools "Rust pools"; then
+  for driver in sqlx-pg sqlx-mysql deadpool; do
+    pool_test "rust $driver pool: 3 s tokens for 10 s, IMDS credentials rotating, a fresh token per connection" expiry "$driver"
+    pool_test "rust $driver: a rejected first token is retried once with fresh credentials" retry "$driver"
+    pool_test "rust $driver: a token rejected again surfaces the driver's error, without the token" reject "$driver"
   done
 fi
 

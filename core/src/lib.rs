@@ -21,12 +21,16 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(any(feature = "sqlx", feature = "tokio-postgres"))]
+mod async_token;
 #[cfg(feature = "credential-chain")]
 mod chain;
 mod coerce;
 mod connection;
 mod credential_cache;
 mod credentials;
+#[cfg(feature = "tokio-postgres")]
+pub mod tokio_postgres_pool;
 mod diagnose;
 mod encoding;
 mod error;
@@ -38,12 +42,16 @@ mod request;
 mod signer;
 mod signing_key;
 mod source;
+#[cfg(feature = "sqlx")]
+pub mod sqlx_pool;
 mod time;
 mod token;
 mod token_provider;
 mod verify;
 mod wipe;
 
+#[cfg(any(feature = "sqlx", feature = "tokio-postgres"))]
+pub use async_token::{fresh_token_async, token_async, AUTH_RETRIES};
 #[cfg(feature = "credential-chain")]
 pub use chain::{block_on, DefaultChainSource, ProvideCredentialsSource, DEFAULT_CHAIN_TIMEOUT};
 pub use connection::{

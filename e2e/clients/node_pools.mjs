@@ -1,9 +1,13 @@
 // Node driver pools past token expiry, through auroraiam/pg, auroraiam/postgres and
 // auroraiam/mysql2, against the local Aurora emulation (run by e2e/run-tests.sh, as root).
 //
-//   node node_pools.mjs expiry DRIVER        pg | postgres | mysql2
-//   node node_pools.mjs retry DRIVER         pg | mysql2
-//   node node_pools.mjs reject DRIVER        pg | postgres | mysql2
+//   node node_pools.mjs expiry DRIVER        pg | postgres | mysql2 | sqlx-pg | sqlx-mysql | deadpool
+//   node node_pools.mjs retry DRIVER         pg | mysql2 | sqlx-pg | sqlx-mysql | deadpool
+//   node node_pools.mjs reject DRIVER        any of the above
+//
+// The Rust drivers (sqlx PgPool / MySqlPool with auroraiam's TokenRefresher, deadpool-postgres
+// with auroraiam's IamManager) run in core/examples/pool_client.rs ($POOL_CLIENT_BIN, default
+// target/debug/examples/pool_client), driven line by line from here.
 //
 // expiry: tokens live 3 s; credentials come from the default chain, served by the loopback
 //   IMDS emulator (tests/emulators/aws_endpoints.py) with 5 s lifetimes, so they rotate
@@ -31,7 +35,8 @@ const repo = join(here, '..', '..')
 const pkg = join(repo, 'bindings', 'node')
 const require = createRequire(join(pkg, 'package.json'))
 const ca = readFileSync(env.E2E_CA, 'utf8')
-const server = driver === 'mysql2' ? 'mysql' : 'pg'
+const server = driver === 'mysql2' || driver === 'sqlx-mysql' ? 'mysql' : 'pg'
+const RUST = ['sqlx-pg', 'sqlx-mysql', 'deadpool'].includes(driver)
 const port = Number(server === 'pg' ? env.E2E_PG_PORT : env.E2E_MYSQL_PORT)
 const log = server === 'pg' ? env.E2E_PG_LOG : env.E2E_MYSQL_LOG
 const keyFile = join(env.AURORAIAM_E2E_STATE, server, 'keys.conf')
@@ -52,8 +57,37 @@ function logLines(from) {
 }
 const logLength = () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length
 
+/** The Rust pool client, with credentials `mode` (chain | wrong-first | wrong-always). */
+async function openRust(mode, expiresIn) {
+  const bin = env.POOL_CLIENT_BIN ?? join(repo, 'target', 'debug', 'examples', 'pool_client')
+  const child = spawn(bin, [driver], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...env, POOL_CLIENT_CREDENTIALS: mode, POOL_CLIENT_EXPIRES_IN: String(expiresIn ?? 900) },
+  })
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  const next = async () => {
+    const { value, done } = await lines.next()
+    if (done) throw new Error('pool_client exited')
+    if (value.startsWith('err ')) throw new Error(value.slice(4))
+    return value
+  }
+  await next() // "ready", or the error opening the pool
+  return {
+    async connectOnce() {
+      child.stdin.write('connect\n')
+      const [, u, id] = (await next()).split(' ')
+      return { u, id }
+    },
+    async end() {
+      child.stdin.end('end\n')
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)))
+    },
+  }
+}
+
 /** A driver behind one interface: `connectOnce()` opens a new physical connection, queries, closes it. */
-async function openDriver(options) {
+async function openDriver(options, rustMode) {
+  if (RUST) return openRust(rustMode, options.expiresIn)
   if (driver === 'pg') {
     const pg = require('pg')
     const { poolConfig } = await import(join(pkg, 'lib', 'pg.mjs'))
@@ -119,7 +153,7 @@ async function expiry() {
   env.AWS_EC2_METADATA_SERVICE_ENDPOINT = emulator.url
   env.AWS_CONFIG_FILE = env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/auroraiam-e2e'
   const before = logLength()
-  const db = await openDriver({ expiresIn: 3 })
+  const db = await openDriver({ expiresIn: 3 }, 'chain')
   const started = Date.now()
   const seen = []
   let failed = 0
@@ -165,31 +199,33 @@ function provider(recovers) {
 async function retry() {
   const { fn, calls } = provider(true)
   const before = logLength()
-  const db = await openDriver({ credentials: fn })
+  let db
   try {
+    db = await openDriver({ credentials: fn }, 'wrong-first')
     const row = await db.connectOnce()
     check(String(row.u).startsWith(USER), `${driver}: connected as ${row.u} after a rejected first token`)
   } catch (error) {
     check(false, `${driver}: connect after a rejected first token: ${error.code ?? ''} ${error.message}`)
   } finally {
-    await db.end()
+    await db?.end()
   }
   const results = logLines(before).map((l) => l.result)
   check(results.join(',') === 'SIGNATURE_MISMATCH,OK', `${driver}: verifier saw the rejection then the fresh token (${results})`)
-  check(calls.join(',') === 'false,true', `${driver}: credentials resolved anew for the retry (forceRefresh calls: ${calls})`)
+  if (!RUST) check(calls.join(',') === 'false,true', `${driver}: credentials resolved anew for the retry (forceRefresh calls: ${calls})`)
 }
 
 async function reject() {
   const { fn } = provider(false)
   const before = logLength()
-  const db = await openDriver({ credentials: fn })
+  let db
   let error
   try {
+    db = await openDriver({ credentials: fn }, 'wrong-always')
     await db.connectOnce()
   } catch (e) {
     error = e
   } finally {
-    await db.end().catch(() => {})
+    await db?.end().catch(() => {})
   }
   const expected = server === 'pg' ? 'PAM authentication failed for user' : 'Access denied for user'
   check(error !== undefined && error.message.includes(expected), `${driver}: the driver's own error: ${error?.code ?? ''} ${error?.message}`)

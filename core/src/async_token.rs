@@ -1,0 +1,33 @@
+//! Tokens for asynchronous pools (features `sqlx`, `tokio-postgres`): a [`TokenProvider`]'s
+//! token without blocking the Tokio runtime, and the forced-fresh token after a rejection.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::token::AuthToken;
+use crate::token_provider::TokenProvider;
+
+/// A token valid for at least the provider's refresh margin. A cache hit answers at once;
+/// otherwise the provider (which may fetch credentials over the network) runs on Tokio's
+/// blocking pool, so the runtime's worker threads never block.
+pub async fn token_async(provider: &Arc<TokenProvider>) -> Result<Arc<AuthToken>> {
+    if let Some(token) = provider.cached_token(SystemTime::now()) {
+        return Ok(token);
+    }
+    let provider = provider.clone();
+    tokio::task::spawn_blocking(move || provider.token()).await.map_err(|e| {
+        Error::new(ErrorCode::CredentialsProviderFailed, format!("the token task did not finish: {e}"))
+    })?
+}
+
+/// After the server refused a token: drops the cached token and credentials
+/// ([`TokenProvider::invalidate`]) and signs anew with credentials resolved again.
+pub async fn fresh_token_async(provider: &Arc<TokenProvider>) -> Result<Arc<AuthToken>> {
+    provider.invalidate();
+    token_async(provider).await
+}
+
+/// How many times a login the server refused for authentication is tried again, each time
+/// with a forced-fresh token.
+pub const AUTH_RETRIES: u32 = 1;
