@@ -36,6 +36,15 @@ pub trait TokenConnectOptions: sqlx::ConnectOptions + Clone + Send + Sync + 'sta
     fn with_token(&self, token: &str) -> Self;
     /// Whether `error` is the server refusing the password.
     fn is_auth_failure(error: &sqlx::Error) -> bool;
+    /// Refuses options that could send the token without TLS.
+    fn check_tls(&self) -> crate::Result<()>;
+}
+
+fn tls_refused(mode: &str) -> Error {
+    Error::new(
+        ErrorCode::InvalidArgument,
+        format!("ssl mode {mode} could send the IAM token without TLS: use a mode that requires TLS (and verifies the server)"),
+    )
 }
 
 impl TokenConnectOptions for PgConnectOptions {
@@ -47,6 +56,13 @@ impl TokenConnectOptions for PgConnectOptions {
         // invalid_authorization_specification (what PostgreSQL answers when PAM, and so Aurora's
         // IAM check, refuses) or invalid_password.
         error.as_database_error().and_then(|e| e.code()).is_some_and(|c| c == "28000" || c == "28P01")
+    }
+
+    fn check_tls(&self) -> crate::Result<()> {
+        match self.get_ssl_mode() {
+            PgSslMode::Disable | PgSslMode::Allow | PgSslMode::Prefer => Err(tls_refused(&format!("{:?}", self.get_ssl_mode()))),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -61,6 +77,13 @@ impl TokenConnectOptions for MySqlConnectOptions {
             .as_database_error()
             .and_then(|e| e.try_downcast_ref::<MySqlDatabaseError>())
             .is_some_and(|e| e.number() == 1045)
+    }
+
+    fn check_tls(&self) -> crate::Result<()> {
+        match self.get_ssl_mode() {
+            MySqlSslMode::Disabled | MySqlSslMode::Preferred => Err(tls_refused(&format!("{:?}", self.get_ssl_mode()))),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -134,7 +157,9 @@ pub async fn connect_mysql(
 }
 
 /// Opens `pool` with `options` and a current token (once more with a forced-fresh token if the
-/// server refuses it), and starts the refresher.
+/// server refuses it), and starts the refresher. Options whose TLS mode could send the token in
+/// clear text (PostgreSQL `disable` / `allow` / `prefer`, MySQL `DISABLED` / `PREFERRED`) are
+/// refused (`sqlx::Error::Configuration` with `INVALID_ARGUMENT`).
 pub async fn connect<DB>(
     provider: Arc<TokenProvider>,
     options: <DB::Connection as sqlx::Connection>::Options,
@@ -144,6 +169,7 @@ where
     DB: Database,
     <DB::Connection as sqlx::Connection>::Options: TokenConnectOptions,
 {
+    options.check_tls().map_err(token_error)?;
     let mut token = token_async(&provider).await.map_err(token_error)?;
     let mut attempt = 0;
     let opened = loop {
@@ -293,6 +319,15 @@ mod tests {
             let b = fresh_token_async(&p).await.unwrap();
             assert!(!Arc::ptr_eq(&a, &b));
             assert_eq!(p.credential_fetch_count(), 2, "credentials resolved anew");
+        });
+        // Options that could send the token in clear text are refused before any connection.
+        rt.block_on(async {
+            let no_tls = pg_connect_options(&p, None, None).unwrap().ssl_mode(PgSslMode::Prefer);
+            let e = connect_pg(p.clone(), no_tls, PoolOptions::new()).await.unwrap_err();
+            assert!(e.to_string().contains("without TLS"), "{e}");
+            let no_tls = mysql_connect_options(&p, None, None).unwrap().ssl_mode(MySqlSslMode::Disabled);
+            let e = connect_mysql(p.clone(), no_tls, PoolOptions::new()).await.unwrap_err();
+            assert!(e.to_string().contains("without TLS"), "{e}");
         });
         // The token error reaches sqlx callers with its code, and no secret.
         let e = token_error(Error::new(ErrorCode::CredentialsNotFound, "no credentials"));

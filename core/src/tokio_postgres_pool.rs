@@ -82,13 +82,23 @@ impl IamManager {
         if let Some(database) = database {
             config.dbname(database);
         }
-        Ok(Self::with_config(provider, config, tls_connector(ca_file)?))
+        Self::with_config(provider, config, tls_connector(ca_file)?)
     }
 
     /// A manager connecting with `config` (its password is replaced by a token for every
-    /// connection) and the TLS connector `tls`.
-    pub fn with_config(provider: Arc<TokenProvider>, config: Config, tls: MakeRustlsConnect) -> Self {
-        IamManager { provider, config, tls }
+    /// connection) and the TLS connector `tls`. A `config` whose `ssl_mode` is not `Require`
+    /// (`disable`, `prefer`: the token could travel in clear text) is refused.
+    pub fn with_config(provider: Arc<TokenProvider>, config: Config, tls: MakeRustlsConnect) -> crate::Result<Self> {
+        if config.get_ssl_mode() != SslMode::Require {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "ssl mode {:?} could send the IAM token without TLS: set ssl_mode(SslMode::Require) (rustls verifies the server)",
+                    config.get_ssl_mode()
+                ),
+            ));
+        }
+        Ok(IamManager { provider, config, tls })
     }
 
     /// A pool of at most `max_size` clients.
@@ -203,13 +213,19 @@ mod tests {
         let request = TokenRequest::rds("db.cluster-x.us-east-1.rds.amazonaws.com", 5432, "app").build().unwrap();
         let p = provider(&request);
         let token = p.token().unwrap();
-        let manager = IamManager::with_config(p, Config::new(), MakeRustlsConnect::new(
+        let tls = MakeRustlsConnect::new(
             rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
                 .with_safe_default_protocol_versions()
                 .unwrap()
                 .with_root_certificates(rustls::RootCertStore::empty())
                 .with_no_client_auth(),
-        ));
+        );
+        // A config that could send the token in clear text is refused.
+        let e = IamManager::with_config(p.clone(), Config::new(), tls.clone()).err().unwrap();
+        assert!(e.to_string().contains("without TLS"), "{e}");
+        let mut config = Config::new();
+        config.ssl_mode(SslMode::Require);
+        let manager = IamManager::with_config(p, config, tls).unwrap();
         let shown = format!("{manager:?}");
         assert!(!shown.contains("wJalrXUtnFEMI") && !shown.contains(token.as_str()), "{shown}");
     }
