@@ -27,6 +27,7 @@ mod async_token;
 mod chain;
 mod coerce;
 mod connection;
+mod integration;
 mod credential_cache;
 mod credentials;
 #[cfg(feature = "tokio-postgres")]
@@ -58,6 +59,10 @@ pub use connection::{
     connection_uri, environment, jdbc_url, shell_assignments, shell_quote, ConnectionTarget, Engine,
 };
 pub use coerce::{expiry_from_unix_seconds, integer_from_f64, string_from_utf16};
+pub use integration::{
+    dsql_hostname, dsql_kind_for_user, is_dsql_cluster_id, pg_sslmode, retry_auth_failure, SigningTarget, AUTH_RETRY_LIMIT,
+    DEFAULT_PG_SSLMODE, DSQL_ADMIN_USER, DSQL_CLUSTER_ID_LEN,
+};
 pub use credential_cache::{CredentialCache, DEFAULT_FETCH_WAIT};
 pub use credentials::{
     credentials_from_env, credentials_from_env_with, credentials_from_parts, is_temporary_access_key_id,

@@ -2,6 +2,7 @@
 //! has more than a refresh margin of life left, and never a token whose credentials expire
 //! within that margin.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -33,6 +34,8 @@ pub struct TokenProvider {
     refresh_margin: Duration,
     slot: RwLock<Option<Slot>>,
     signer: Mutex<Option<Arc<Signer>>>,
+    /// Bumped by [`invalidate`](TokenProvider::invalidate): a token signed before it is never cached after it.
+    generation: AtomicU64,
 }
 
 impl TokenProvider {
@@ -46,6 +49,7 @@ impl TokenProvider {
             refresh_margin: DEFAULT_REFRESH_MARGIN.min(half_life),
             slot: RwLock::new(None),
             signer: Mutex::new(None),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -108,16 +112,32 @@ impl TokenProvider {
     }
 
     /// Drops the cached token and credentials: the next call fetches and signs anew (use it
-    /// when the server rejected a token).
+    /// when the server rejected a token). A token being signed concurrently with the old
+    /// credentials is not cached afterwards.
     pub fn invalidate(&self) {
         if let Ok(mut slot) = self.slot.write() {
+            self.generation.fetch_add(1, Ordering::SeqCst);
             *slot = None;
         }
         self.credentials.invalidate();
     }
 
+    /// A forced-fresh token: drops the cached token and credentials ([`invalidate`](Self::invalidate)),
+    /// re-resolves the credentials from the source and signs anew. What an integration uses
+    /// for its one retry after the server refused a token (see [`retry_auth_failure`](crate::retry_auth_failure)).
+    pub fn fresh_token(&self) -> Result<Arc<AuthToken>> {
+        self.invalidate();
+        let now = SystemTime::now();
+        let now_secs = match now.duration_since(UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(_) => return Err(Error::new(ErrorCode::InvalidSigningTime, "the clock reads before 1970")),
+        };
+        self.refresh_at(now, now_secs)
+    }
+
     fn refresh_at(&self, now: SystemTime, now_secs: i64) -> Result<Arc<AuthToken>> {
         let margin = self.refresh_margin;
+        let generation = self.generation.load(Ordering::SeqCst);
         let credentials = self.credentials.get(now + margin)?;
         let signer = self.signer_for(credentials)?;
         let at = SigningTime::from_system_time(now)?;
@@ -135,8 +155,9 @@ impl TokenProvider {
             ));
         }
         if let Ok(mut slot) = self.slot.write() {
-            // Keep whichever of the racing tokens lives longer.
-            if slot.as_ref().is_none_or(|s| s.refresh_at <= refresh_at) {
+            // Keep whichever of the racing tokens lives longer, unless invalidated meanwhile.
+            let current = self.generation.load(Ordering::SeqCst) == generation;
+            if current && slot.as_ref().is_none_or(|s| s.refresh_at <= refresh_at) {
                 *slot = Some(Slot { token: token.clone(), refresh_at });
             }
         }
@@ -232,6 +253,23 @@ mod tests {
         let a = p.token_at(t(0)).unwrap();
         assert!(Arc::ptr_eq(&a, &p.cached_token(t(14)).unwrap()));
         assert!(p.cached_token(t(15)).is_none());
+    }
+
+    #[test]
+    fn fresh_tokens_refetch_the_credentials() {
+        let n = Arc::new(AtomicU64::new(0));
+        let n2 = n.clone();
+        let p = provider(Arc::new(FnSource::new("rotating", move || {
+            let i = n2.fetch_add(1, Ordering::SeqCst);
+            credentials_from_parts(&format!("AKIAROTATED{i}"), "s", None, None)
+        })));
+        let a = p.token().unwrap();
+        assert!(Arc::ptr_eq(&a, &p.token().unwrap()));
+        let b = p.fresh_token().unwrap();
+        assert_eq!(p.credential_fetch_count(), 2);
+        assert!(a.as_str().contains("AKIAROTATED0") && b.as_str().contains("AKIAROTATED1"));
+        // The fresh token is the cached one from now on.
+        assert!(Arc::ptr_eq(&b, &p.token().unwrap()));
     }
 
     #[test]
