@@ -19,7 +19,31 @@
 //   @aws-sdk/rds-signer does, and the addon gets the fresh identity or, failing that, the
 //   first one for good (it refuses credentials expiring within the refresh margin).
 
-const binding = require('./binding.js')
+const binding = loadBinding()
+
+// `binding.js` throws "Cannot find native binding" with an npm hint when no addon matches the
+// platform; say instead which platform this is, which addons this installation has, and how
+// to get one (the original error stays as `cause`).
+function loadBinding() {
+  try {
+    return require('./binding.js')
+  } catch (err) {
+    if (!/^(Cannot find native binding|Failed to load native binding)/.test(String(err && err.message))) throw err
+    const { readdirSync } = require('node:fs')
+    const libc = process.platform === 'linux' ? (process.report?.getReport?.().header?.glibcVersionRuntime ? '-gnu' : '-musl') : ''
+    const here = `${process.platform}-${process.arch}${libc}`
+    const shipped = readdirSync(__dirname).filter((f) => /^auroraiam\..+\.node$/.test(f)).map((f) => f.slice(10, -5))
+    const error = new Error(
+      `auroraiam: no native addon for this platform (${here}) in this installation ` +
+        `(prebuilt: ${shipped.join(', ') || 'none'}). Install the package built for ${here} ` +
+        '(the auroraiam-<platform> package), or build it from source with Rust >= 1.88: ' +
+        'make node-build in a checkout of https://github.com/auroraiam/auroraiam',
+    )
+    error.code = 'ERR_AURORAIAM_UNSUPPORTED_PLATFORM'
+    error.cause = err
+    throw error
+  }
+}
 
 const { rdsTokenFromFields, dsqlTokenFromFields } = binding
 
