@@ -179,9 +179,13 @@ part_cli() {
 part_crates() {
   # Both in one call: cargo (>= 1.90) verifies auroraiam-cli against the packaged auroraiam.
   "$CARGO" publish --dry-run --allow-dirty -p auroraiam -p auroraiam-cli >&2
+  # The .crate files themselves (the dry run keeps none).
+  "$CARGO" package --no-verify --allow-dirty -p auroraiam -p auroraiam-cli >&2
   mkdir -p "$DIST/crates"
   rm -f "$DIST"/crates/*.crate
-  cp "target/package/auroraiam-$version.crate" "target/package/auroraiam-cli-$version.crate" "$DIST/crates/"
+  local pkgdir
+  pkgdir=$("$CARGO" metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/package
+  cp "$pkgdir/auroraiam-$version.crate" "$pkgdir/auroraiam-cli-$version.crate" "$DIST/crates/"
   for c in "$DIST"/crates/*.crate; do say "crates: $(basename "$c") $(size "$c") (cargo publish --dry-run passed)"; done
 }
 
