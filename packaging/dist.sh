@@ -93,13 +93,17 @@ EOF
 # The sdist must build on its own: a wheel from it in an empty directory, with pip's PEP 517
 # isolation (maturin from PyPI). CARGO_TARGET_DIR reuses the compiled crates.io dependencies
 # of this checkout (same versions, locked by the sdist's Cargo.lock); the sdist's own crates
-# compile from the sdist's sources.
+# (core, the binding) compile from the sdist's files, touched so that cargo cannot take them
+# for the checkout's already-built ones.
 part_sdist() {
   local sdist=$DIST/auroraiam-$version.tar.gz
   [ -f "$sdist" ] || part_python
   local tmp
   tmp=$(mktemp -d "$WORK/sdist-check.XXXXXX")
   tar -xzf "$sdist" -C "$tmp"
+  # Fresh mtimes: cargo must compile the sdist's own crates from these files (with the shared
+  # target dir, sources older than its last build would count as already built).
+  find "$tmp" -type f -exec touch {} +
   (cd "$tmp" && CARGO_TARGET_DIR="${SDIST_CARGO_TARGET_DIR:-$ROOT/target}" \
     "$PYTHON" -m pip wheel "${QUIET[@]}" --no-deps --wheel-dir "$tmp/wheel" "./auroraiam-$version") >&2
   local built
