@@ -212,6 +212,23 @@ enum auroraiam_result
      */
     AURORAIAM_RESULT_CREDENTIALS_PROVIDER_FAILED = 7023,
     /**
+     * An AWS account id is not 12 decimal digits.
+     */
+    AURORAIAM_RESULT_INVALID_ACCOUNT_ID = 7024,
+    /**
+     * An RDS resource id (`db-…`, `cluster-…`, `prx-…`) or DSQL cluster id is malformed, or is a
+     * name (instance/cluster identifier, endpoint) where IAM needs the resource id.
+     */
+    AURORAIAM_RESULT_INVALID_RESOURCE_ID = 7025,
+    /**
+     * An ARN (IAM role, `rds-db` database user, DSQL cluster) is malformed in one of its parts.
+     */
+    AURORAIAM_RESULT_INVALID_ARN = 7026,
+    /**
+     * The text is not an IAM policy document (not JSON, or an element has the wrong shape).
+     */
+    AURORAIAM_RESULT_INVALID_POLICY = 7027,
+    /**
      * A required pointer argument was NULL (C boundary only).
      */
     AURORAIAM_RESULT_NULL_ARGUMENT = 7901,

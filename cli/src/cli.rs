@@ -51,6 +51,90 @@ pub enum Command {
     /// Check a token's signature with the secret access key, like the server does.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Print the least-privilege IAM policy for a database or DSQL cluster, or explain one.
+    #[command(after_help = POLICY_EXAMPLES)]
+    Policy(PolicyArgs),
+    /// Print the SQL that creates a database user logging in with IAM tokens.
+    #[command(after_help = CREATE_USER_SQL_EXAMPLES)]
+    CreateUserSql(CreateUserSqlArgs),
+}
+
+const POLICY_EXAMPLES: &str = "\
+The policy JSON goes to stdout. Resource ids are the database's resource id, not its name:
+DbiResourceId (db-…), DbClusterResourceId (cluster-…) or the RDS Proxy's prx-… id. --user is
+an exact database user ('*', '?' and '$' in it are written as IAM's ${*} ${?} ${$});
+--user-pattern takes IAM wildcards ('*' any run of characters, '?' one character).
+--explain FILE reads a policy (- for stdin) and prints which logins it allows, what in it can
+never match and, given a login (--user and --resource-id, or --token), whether IAM would allow
+it: exit 0 allowed, 9 (LOGIN_DENIED) denied or depending on a Condition.
+
+Examples:
+  auroraiam policy --region us-east-1 --account-id 123456789012 \\
+      --resource-id cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ --user app_user --user-pattern 'report_*'
+  auroraiam policy --account-id 123456789012 --dsql-hostname abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws --dsql-admin
+  auroraiam policy --explain policy.json
+  auroraiam policy --explain policy.json --region us-east-1 --account-id 123456789012 \\
+      --resource-id cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ --user app_user
+  auroraiam policy --explain policy.json --token \"$TOKEN\" --account-id 123456789012 \\
+      --resource-id cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+const CREATE_USER_SQL_EXAMPLES: &str = "\
+The SQL goes to stdout, warnings to stderr (auroraiam: warning: …). Names are quoted for the
+dialect (PostgreSQL/DSQL \"…\", MySQL/MariaDB `…`), so any name is safe to pipe into psql or mariadb.
+
+Examples:
+  auroraiam create-user-sql --dialect postgresql --user app_user | psql \"$ADMIN_URL\"
+  auroraiam create-user-sql --dialect mysql --user app_user --user \"o'brien\"
+  auroraiam create-user-sql --dialect postgresql --user admin --master-user admin
+  auroraiam create-user-sql --dialect dsql --user app --role-arn arn:aws:iam::123456789012:role/app";
+
+/// `policy` options.
+#[derive(Args)]
+pub struct PolicyArgs {
+    /// Read this policy (JSON; - for stdin) and explain it instead of writing one.
+    #[arg(long, value_name = "FILE")]
+    pub explain: Option<PathBuf>,
+    /// AWS account id that owns the database (12 digits).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account_id: Option<OsString>,
+    /// Region of the database (RDS; DSQL takes it from --dsql-hostname).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<OsString>,
+    /// Resource id of an instance (db-…), cluster (cluster-…) or proxy (prx-…); repeatable.
+    #[arg(long, value_name = "ID")]
+    pub resource_id: Vec<OsString>,
+    /// Database user (exact name); repeatable.
+    #[arg(long, value_name = "USER")]
+    pub user: Vec<OsString>,
+    /// Database user pattern with IAM wildcards * and ?; repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    pub user_pattern: Vec<OsString>,
+    /// Aurora DSQL endpoint name (cluster id and region taken from it); repeatable.
+    #[arg(long, value_name = "HOST")]
+    pub dsql_hostname: Vec<OsString>,
+    /// DSQL: dsql:DbConnectAdmin (the admin role) instead of dsql:DbConnect.
+    #[arg(long)]
+    pub dsql_admin: bool,
+    /// --explain: the login to decide is the one this token is for (region, user, DSQL cluster).
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<OsString>,
+}
+
+/// `create-user-sql` options.
+#[derive(Args)]
+pub struct CreateUserSqlArgs {
+    /// postgresql (also postgres, pg), mysql, mariadb or dsql.
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: OsString,
+    /// The database user to create; repeatable.
+    #[arg(long, value_name = "USER", required = true)]
+    pub user: Vec<OsString>,
+    /// The master user's name: for it the SQL changes the existing user, with a warning.
+    #[arg(long, value_name = "USER")]
+    pub master_user: Option<OsString>,
+    /// dsql: the IAM role allowed to log in as the user (arn:aws:iam::<account>:role/<name>).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<OsString>,
 }
 
 const RDS_EXAMPLES: &str = "\

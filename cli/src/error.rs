@@ -27,7 +27,8 @@ pub const EXIT_LIFETIME: u8 = 6;
 pub const EXIT_MISMATCH: u8 = 7;
 /// Exit status: credentials missing or invalid (`CREDENTIALS_NOT_FOUND`, `INVALID_CREDENTIALS`, `CREDENTIALS_EXPIRED`).
 pub const EXIT_CREDENTIALS: u8 = 8;
-/// Exit status: `inspect` found at least one error-severity diagnostic (the server would reject the token).
+/// Exit status: `inspect` found at least one error-severity diagnostic (the server would reject the token),
+/// or `policy --explain` decided IAM would refuse the login.
 pub const EXIT_DIAGNOSED: u8 = 9;
 
 /// The exit code for a core error code, by class.
@@ -53,6 +54,8 @@ pub enum CliError {
     Io(String),
     /// `inspect` ran fine and found reasons the server would reject the token.
     Diagnosed(Vec<&'static str>),
+    /// `policy --explain` decided that IAM would refuse the login (or that it depends on a Condition).
+    Denied(String),
 }
 
 impl CliError {
@@ -63,6 +66,7 @@ impl CliError {
             CliError::Usage(_) => "USAGE",
             CliError::Io(_) => "IO_ERROR",
             CliError::Diagnosed(_) => "TOKEN_REJECTED",
+            CliError::Denied(_) => "LOGIN_DENIED",
         }
     }
 
@@ -72,7 +76,7 @@ impl CliError {
             CliError::Core(e) => exit_code_for(e.code()),
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Io(_) => EXIT_OTHER,
-            CliError::Diagnosed(_) => EXIT_DIAGNOSED,
+            CliError::Diagnosed(_) | CliError::Denied(_) => EXIT_DIAGNOSED,
         }
     }
 }
@@ -89,7 +93,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Core(e) => write!(f, "{}: {}", e.code().name(), e.message()),
-            CliError::Usage(m) | CliError::Io(m) => write!(f, "{}: {m}", self.code_name()),
+            CliError::Usage(m) | CliError::Io(m) | CliError::Denied(m) => write!(f, "{}: {m}", self.code_name()),
             CliError::Diagnosed(codes) => write!(
                 f,
                 "{}: the server would reject this token ({})",
@@ -106,7 +110,7 @@ pub fn exit_code_table() -> String {
         (EXIT_OK, "success".to_string()),
         (EXIT_OTHER, "IO_ERROR (a file or stream could not be read or written)".to_string()),
         (EXIT_USAGE, "USAGE".to_string()),
-        (EXIT_DIAGNOSED, "TOKEN_REJECTED (inspect: an error-severity diagnostic)".to_string()),
+        (EXIT_DIAGNOSED, "TOKEN_REJECTED (inspect: an error-severity diagnostic), LOGIN_DENIED (policy --explain)".to_string()),
     ];
     for code in ErrorCode::ALL {
         let exit = exit_code_for(*code);

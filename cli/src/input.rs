@@ -109,6 +109,18 @@ pub fn token(arg: Option<&OsString>) -> Result<Zeroizing<String>, CliError> {
     Ok(Zeroizing::new(auroraiam::str_from_utf8(&bytes, "token on stdin")?.to_string()))
 }
 
+/// A text file (`-`: stdin) of at most [`MAX_INPUT_BYTES`], as UTF-8.
+pub fn text_file(path: &Path, what: &str) -> Result<String, CliError> {
+    let shown_path = shown(&path.to_string_lossy());
+    let bytes = if path == Path::new("-") {
+        read_limited(std::io::stdin().lock(), &format!("the {what} on stdin"), ErrorCode::InvalidArgument)?
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| CliError::Io(format!("cannot open {what} file {shown_path}: {e}")))?;
+        read_limited(file, &format!("{what} file {shown_path}"), ErrorCode::InvalidArgument)?
+    };
+    Ok(auroraiam::str_from_utf8(&bytes, &format!("{what} file {shown_path}"))?.to_string())
+}
+
 /// A secret read from a file, one trailing newline stripped.
 pub fn secret_file(path: &Path) -> Result<Zeroizing<String>, CliError> {
     let what = format!("secret access key file {}", shown(&path.to_string_lossy()));

@@ -6,6 +6,7 @@
 //! code (see `error.rs` and docs/cli.md).
 #![forbid(unsafe_code)]
 
+mod account;
 mod cli;
 mod credentials;
 mod error;
@@ -13,6 +14,7 @@ mod generate;
 mod input;
 mod inspect;
 mod output;
+mod policy;
 mod verify;
 
 use std::io::Write;
@@ -56,6 +58,21 @@ fn execute(command: &Command) -> Result<(), CliError> {
             } else {
                 Err(CliError::Diagnosed(report.errors))
             }
+        }
+        Command::Policy(args) => {
+            let out = policy::run(args)?;
+            stdout(out.stdout.as_bytes())?;
+            match out.decision {
+                Some(d) if !d.allowed() => Err(CliError::Denied(d.reason)),
+                _ => Ok(()),
+            }
+        }
+        Command::CreateUserSql(args) => {
+            let (sql, warnings) = account::run(args)?;
+            for w in warnings {
+                stderr(&format!("auroraiam: warning: {w}\n"));
+            }
+            stdout(sql.as_bytes())
         }
         Command::Verify(args) => {
             let verified = verify::run(args)?;

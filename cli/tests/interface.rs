@@ -85,7 +85,7 @@ fn help_exit_table() -> Vec<(String, i32)> {
 fn every_core_code_has_a_documented_exit_code() {
     let table = help_exit_table();
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/cli.md")).expect("docs/cli.md");
-    let names = ErrorCode::ALL.iter().map(|c| c.name()).chain(["USAGE", "IO_ERROR", "TOKEN_REJECTED"]);
+    let names = ErrorCode::ALL.iter().map(|c| c.name()).chain(["USAGE", "IO_ERROR", "TOKEN_REJECTED", "LOGIN_DENIED"]);
     for name in names {
         let exit = documented_exit(name);
         let in_help: Vec<i32> = table.iter().filter(|(n, _)| n == name).map(|(_, e)| *e).collect();

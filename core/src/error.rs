@@ -57,6 +57,15 @@ pub enum ErrorCode {
     InvalidArgument = 7022,
     /// A credential source was configured but failed (endpoint down, bad JSON, process error…).
     CredentialsProviderFailed = 7023,
+    /// An AWS account id is not 12 decimal digits.
+    InvalidAccountId = 7024,
+    /// An RDS resource id (`db-…`, `cluster-…`, `prx-…`) or DSQL cluster id is malformed, or is
+    /// a name (instance/cluster identifier, endpoint) where IAM needs the resource id.
+    InvalidResourceId = 7025,
+    /// An ARN (IAM role, `rds-db` database user, DSQL cluster) is malformed in one of its parts.
+    InvalidArn = 7026,
+    /// The text is not an IAM policy document (not JSON, or an element has the wrong shape).
+    InvalidPolicy = 7027,
 }
 
 impl ErrorCode {
@@ -85,6 +94,10 @@ impl ErrorCode {
         ErrorCode::KindMismatch,
         ErrorCode::InvalidArgument,
         ErrorCode::CredentialsProviderFailed,
+        ErrorCode::InvalidAccountId,
+        ErrorCode::InvalidResourceId,
+        ErrorCode::InvalidArn,
+        ErrorCode::InvalidPolicy,
     ];
 
     /// The stable upper-case name, e.g. `"INVALID_HOSTNAME"`.
@@ -113,6 +126,10 @@ impl ErrorCode {
             ErrorCode::KindMismatch => "KIND_MISMATCH",
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
             ErrorCode::CredentialsProviderFailed => "CREDENTIALS_PROVIDER_FAILED",
+            ErrorCode::InvalidAccountId => "INVALID_ACCOUNT_ID",
+            ErrorCode::InvalidResourceId => "INVALID_RESOURCE_ID",
+            ErrorCode::InvalidArn => "INVALID_ARN",
+            ErrorCode::InvalidPolicy => "INVALID_POLICY",
         }
     }
 
@@ -147,6 +164,10 @@ impl ErrorCode {
             ErrorCode::KindMismatch => "token is of another kind",
             ErrorCode::InvalidArgument => "invalid argument",
             ErrorCode::CredentialsProviderFailed => "a credential source failed",
+            ErrorCode::InvalidAccountId => "invalid AWS account id: must be 12 digits",
+            ErrorCode::InvalidResourceId => "invalid RDS resource id or DSQL cluster id",
+            ErrorCode::InvalidArn => "malformed ARN",
+            ErrorCode::InvalidPolicy => "not a valid IAM policy document",
         }
     }
 

@@ -37,6 +37,8 @@ mod encoding;
 mod error;
 mod hostname;
 mod parse;
+pub mod policy;
+mod account_sql;
 mod presign;
 mod region;
 mod request;
@@ -74,6 +76,8 @@ pub use encoding::{percent_decode, percent_encode};
 pub use error::{Error, ErrorCode, Result};
 pub use hostname::{validate_hostname, MAX_HOSTNAME_LEN};
 pub use parse::{parse_token, redact_token, ParsedToken, MAX_TOKEN_LEN};
+pub use account_sql::{create_user_sql, CreateUserSql, SqlDialect};
+pub use policy::{explain_policy, ConnectRequest, DbUser, PolicyBuilder};
 pub use presign::{ALGORITHM, EMPTY_PAYLOAD_SHA256};
 pub use region::{infer_dsql_region, infer_rds_region, infer_region, is_region_shaped, validate_region};
 pub use request::{

@@ -66,6 +66,15 @@ pub enum auroraiam_result {
     InvalidArgument = 7022,
     /// A credential source was configured but failed (endpoint down, bad JSON, process error…).
     CredentialsProviderFailed = 7023,
+    /// An AWS account id is not 12 decimal digits.
+    InvalidAccountId = 7024,
+    /// An RDS resource id (`db-…`, `cluster-…`, `prx-…`) or DSQL cluster id is malformed, or is a
+    /// name (instance/cluster identifier, endpoint) where IAM needs the resource id.
+    InvalidResourceId = 7025,
+    /// An ARN (IAM role, `rds-db` database user, DSQL cluster) is malformed in one of its parts.
+    InvalidArn = 7026,
+    /// The text is not an IAM policy document (not JSON, or an element has the wrong shape).
+    InvalidPolicy = 7027,
     /// A required pointer argument was NULL (C boundary only).
     NullArgument = 7901,
     /// A length argument is larger than any object can be (above PTRDIFF_MAX; C boundary only).
@@ -138,6 +147,10 @@ impl auroraiam_result {
         auroraiam_result::KindMismatch,
         auroraiam_result::InvalidArgument,
         auroraiam_result::CredentialsProviderFailed,
+        auroraiam_result::InvalidAccountId,
+        auroraiam_result::InvalidResourceId,
+        auroraiam_result::InvalidArn,
+        auroraiam_result::InvalidPolicy,
         auroraiam_result::NullArgument,
         auroraiam_result::InvalidLength,
         auroraiam_result::Panic,

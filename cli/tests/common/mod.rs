@@ -232,14 +232,15 @@ pub fn documented_exit(code: &str) -> i32 {
     match code {
         "IO_ERROR" => 1,
         "USAGE" | "INVALID_HOSTNAME" | "INVALID_PORT" | "INVALID_USERNAME" | "INVALID_REGION" | "REGION_REQUIRED"
-        | "INVALID_EXPIRES_IN" | "INVALID_SIGNING_TIME" | "INVALID_UTF8" | "INVALID_ARGUMENT" => 2,
+        | "INVALID_EXPIRES_IN" | "INVALID_SIGNING_TIME" | "INVALID_UTF8" | "INVALID_ARGUMENT" | "INVALID_ACCOUNT_ID"
+        | "INVALID_RESOURCE_ID" | "INVALID_ARN" | "INVALID_POLICY" => 2,
         "TOKEN_MALFORMED" => 3,
         "UNKNOWN_ACCESS_KEY" => 4,
         "SIGNATURE_MISMATCH" => 5,
         "TOKEN_EXPIRED" | "TOKEN_NOT_YET_VALID" => 6,
         "HOST_MISMATCH" | "PORT_MISMATCH" | "USER_MISMATCH" | "REGION_MISMATCH" | "KIND_MISMATCH" => 7,
         "INVALID_CREDENTIALS" | "CREDENTIALS_NOT_FOUND" | "CREDENTIALS_EXPIRED" | "CREDENTIALS_PROVIDER_FAILED" => 8,
-        "TOKEN_REJECTED" => 9,
+        "TOKEN_REJECTED" | "LOGIN_DENIED" => 9,
         other => panic!("{other} has no documented exit code: add it to docs/cli.md and here"),
     }
 }
