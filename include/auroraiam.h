@@ -900,6 +900,96 @@ const char *auroraiam_token_kind_name(uint32_t kind);
 size_t auroraiam_last_error_message(char *buf, size_t buf_len);
 
 /**
+ * The least-privilege identity policy (JSON) allowing `rds-db:connect` to each database in
+ * `resource_ids` (`db-…` instance, `cluster-…` Aurora cluster or `prx-…` RDS Proxy resource
+ * ids, not names) in `region` of account `account_id`, as each of `users` (exact names) and
+ * `user_patterns` (IAM wildcards `*` and `?`). One `Allow` statement; duplicates removed.
+ *
+ * On success stores a new NUL-terminated string in `*policy_out` (free it with
+ * `auroraiam_token_free()`). Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_REGION`,
+ * `INVALID_ACCOUNT_ID`, `INVALID_RESOURCE_ID`, `INVALID_USERNAME`, `INVALID_ARGUMENT` (no
+ * resource id, or no user and no pattern). Arrays may be NULL when their length is 0.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; each array is NULL or holds its length of such
+ * strings; `policy_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_rds_connect_policy(const char *region,
+                                              const char *account_id,
+                                              const char *const *resource_ids,
+                                              size_t resource_ids_len,
+                                              const char *const *users,
+                                              size_t users_len,
+                                              const char *const *user_patterns,
+                                              size_t user_patterns_len,
+                                              char **policy_out);
+
+/**
+ * The least-privilege identity policy (JSON) allowing `dsql:DbConnect` (with `admin`:
+ * `dsql:DbConnectAdmin`) on one Aurora DSQL cluster: `cluster` is its endpoint name (cluster
+ * id and region taken from it) or, with a non-NULL `region`, its cluster id.
+ *
+ * On success stores a new string in `*policy_out` (free it with `auroraiam_token_free()`).
+ * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_HOSTNAME`, `INVALID_REGION`,
+ * `INVALID_ACCOUNT_ID`, `INVALID_RESOURCE_ID`.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `policy_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_dsql_connect_policy(const char *account_id,
+                                               const char *cluster,
+                                               const char *region,
+                                               bool admin,
+                                               char **policy_out);
+
+/**
+ * Explains an identity policy: which (action, resource, user) grants it holds for
+ * `rds-db:connect`, `dsql:DbConnect` and `dsql:DbConnectAdmin`, and notes on parts that can
+ * never match (a cluster identifier where the resource id belongs, a bad region or account,
+ * an `rds` ARN instead of `rds-db`) or cannot be evaluated offline (`Condition`, policy
+ * variables, `NotAction`, `NotResource`). With a non-NULL `account_id` it also decides the
+ * `rds-db:connect` login as `user` to `resource_id` in `region` (all then required): the
+ * JSON gains a `decision` object (`allowed`, `outcome`, `reason`). The JSON fields are
+ * documented in docs/cli.md (`policy --explain`).
+ *
+ * On success stores a new string in `*json_out` (free it with `auroraiam_token_free()`).
+ * Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_POLICY` (not JSON, or an element IAM
+ * would refuse), and for the login `INVALID_REGION`, `INVALID_ACCOUNT_ID`,
+ * `INVALID_RESOURCE_ID`, `INVALID_USERNAME`.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `json_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_explain_policy(const char *policy_json,
+                                          const char *region,
+                                          const char *account_id,
+                                          const char *resource_id,
+                                          const char *user,
+                                          char **json_out);
+
+/**
+ * The SQL that creates database user `user` logging in with IAM tokens, for `dialect`
+ * (`"postgresql"`, `"mysql"`, `"mariadb"`, `"dsql"`), every name quoted for the dialect.
+ * `master_user` (NULL: unknown) makes the SQL change the existing master user, with a
+ * warning; `role_arn` is required for `dsql` and refused otherwise.
+ *
+ * On success stores the statements (one per line) in `*sql_out` and, if `warnings_out` is
+ * not NULL, the warnings (one per line; empty when none) in `*warnings_out`; free both with
+ * `auroraiam_token_free()`. Errors: `NULL_ARGUMENT`, `INVALID_UTF8`, `INVALID_USERNAME` (empty,
+ * NUL or control character, too long, reserved), `INVALID_ARN`, `INVALID_ACCOUNT_ID`,
+ * `INVALID_ARGUMENT` (unknown dialect, role ARN missing or misplaced).
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `sql_out` is NULL or writable; `warnings_out` is NULL or writable.
+ */
+auroraiam_result auroraiam_create_user_sql(const char *dialect,
+                                           const char *user,
+                                           const char *master_user,
+                                           const char *role_arn,
+                                           char **sql_out,
+                                           char **warnings_out);
+
+/**
  * Starts a provider for RDS / Aurora tokens: the password for `username` at `hostname:port`.
  *
  * Strings are NUL-terminated UTF-8 and copied; they, `port` and everything set later are

@@ -21,6 +21,7 @@ pub mod inspect;
 pub mod kind;
 pub mod last_error;
 mod options;
+pub mod policy;
 pub mod provider;
 mod ptr;
 pub mod result;

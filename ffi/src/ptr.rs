@@ -351,3 +351,29 @@ mod tests {
         assert_eq!(one[0], 0x55);
     }
 }
+
+/// Borrows an array of `len` required NUL-terminated UTF-8 strings (`ptr` may be NULL only
+/// when `len` is 0).
+///
+/// # Safety
+/// `ptr` is NULL or points to `len` readable pointers, each NULL or NUL-terminated, all valid
+/// and unmodified for `'a`.
+pub(crate) unsafe fn str_array_arg<'a>(
+    ptr: *const *const c_char,
+    len: usize,
+    field: &'static str,
+) -> Result<Vec<&'a str>, Failure> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    if ptr.is_null() {
+        return Err(Failure::null_argument(field));
+    }
+    if len > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(Failure::invalid_length(field, len));
+    }
+    // SAFETY: non-NULL and `len` readable pointers per this function's contract.
+    let items = unsafe { std::slice::from_raw_parts(ptr, len) };
+    // SAFETY: each element is NULL or NUL-terminated per the contract.
+    items.iter().map(|p| unsafe { str_arg(*p, field) }).collect()
+}

@@ -104,10 +104,11 @@ compile_all() {
     [ $kind = asan ] && san=("${SAN[@]}")
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_vectors" tests/c/test_vectors.c "${VECTOR_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_api" tests/c/test_api.c "${COMMON_SRC[@]}" "${flags[@]}"
+    gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_policy" tests/c/test_policy.c "${COMMON_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_threads" tests/c/test_threads.c "${VECTOR_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_inspect" tests/c/test_inspect.c "${VECTOR_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_provider" tests/c/test_provider.c "${EMULATOR_SRC[@]}" "${flags[@]}"
-    echo "compiled $kind: test_vectors test_api test_threads test_inspect test_provider"
+    echo "compiled $kind: test_vectors test_api test_policy test_threads test_inspect test_provider"
   done
   g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -O2 "-I$ROOT/include" -o "$OUT/shared/test_cxx" tests/c/test_cxx.cpp "${SHARED[@]}"
   g++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -Wold-style-cast -Wzero-as-null-pointer-constant "-I$ROOT/include" \
@@ -296,6 +297,8 @@ step vectors-shared "$OUT/shared/test_vectors"
 step vectors-static "$OUT/static/test_vectors"
 step api-shared "$OUT/shared/test_api"
 step api-static "$OUT/static/test_api"
+step policy-shared "$OUT/shared/test_policy"
+step policy-static "$OUT/static/test_policy"
 step threads-10s-shared "$OUT/shared/test_threads" --seconds "$THREAD_SECONDS"
 step threads-static "$OUT/static/test_threads" --rounds 2
 step inspect-shared "$OUT/shared/test_inspect"
@@ -306,11 +309,13 @@ step cxx "$OUT/shared/test_cxx"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 step asan-ubsan-vectors "$OUT/asan/test_vectors"
 step asan-ubsan-api "$OUT/asan/test_api"
+step asan-ubsan-policy "$OUT/asan/test_policy"
 step asan-ubsan-threads "$OUT/asan/test_threads" --rounds 2
 step asan-ubsan-inspect "$OUT/asan/test_inspect"
 step asan-ubsan-provider hermetic "$OUT/asan/test_provider" --quick
 step valgrind-vectors "${VALGRIND[@]}" "$OUT/shared/test_vectors"
 step valgrind-api "${VALGRIND[@]}" "$OUT/shared/test_api"
+step valgrind-policy "${VALGRIND[@]}" "$OUT/shared/test_policy"
 step valgrind-threads "${VALGRIND[@]}" "$OUT/shared/test_threads" --rounds 1
 step valgrind-inspect "${VALGRIND[@]}" "$OUT/shared/test_inspect"
 step valgrind-provider hermetic "${VALGRIND[@]}" "$OUT/shared/test_provider" --quick
