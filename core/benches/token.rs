@@ -1,6 +1,7 @@
 //! Per-token cost: cached-key Signer (RDS, RDS + 800-char session token, DSQL), one-shot
 //! generation including key derivation, and aws-sigv4's full presign path in the same run; and
-//! a TokenProvider cache hit (the cost of `token()` while the cached token is still fresh).
+//! a TokenProvider cache hit (the cost of `token()` while the cached token is still fresh); and
+//! the SHA-256 compression floor of each signer case, with the ratios printed at the end.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -10,6 +11,9 @@ use auroraiam::{credentials_from_parts, generate_token, Signer, SigningTime, Sta
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings};
 use aws_sigv4::sign::v4;
 use criterion::{criterion_group, criterion_main, Criterion};
+use sha2::digest::generic_array::{typenum::U64, GenericArray};
+
+mod compressions;
 
 const HOST: &str = "mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com";
 const AKID: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -93,26 +97,80 @@ fn bench(c: &mut Criterion) {
             black_box(out)
         })
     });
-    // The floor: SHA-256 alone over the bytes a straightforward signer hashes for the `rds`
-    // token above (canonical request, then HMAC inner and outer over the string to sign), so
-    // the per-token numbers can be read against this machine's hash speed.
-    {
-        use sha2::{Digest, Sha256};
-        let token = plain.sign(&rds, at).unwrap();
-        let creq_len = 6 + (token.len() - token.as_str().find("/?").unwrap() - 2 - 81) + 6 + 56 + 7 + 64;
-        let creq = vec![b'c'; creq_len];
-        let inner = vec![b'i'; 64 + 137];
-        let outer = vec![b'o'; 64 + 32];
-        g.bench_function("sha256_floor_rds", |b| {
-            b.iter(|| {
-                let a = Sha256::digest(black_box(&creq));
-                let i = Sha256::digest(black_box(&inner));
-                let o = Sha256::digest(black_box(&outer));
-                black_box((a, i, o))
-            })
-        });
-    }
     g.finish();
+
+    // The floor: `sha2::compress256` alone over as many blocks as each token above needs
+    // (counted from the token text by `compressions.rs`, which a core unit test checks against
+    // the compressions the signer really does), timed in the same run and printed as ratios.
+    let mut floor = c.benchmark_group("floor");
+    let mut rows = Vec::new();
+    for (name, signer, request) in [("rds", &plain, &rds), ("rds_session_token_800", &with_session, &rds), ("dsql", &plain, &dsql)] {
+        let token = signer.sign(request, at).unwrap();
+        let blocks = compressions::compressions_per_token(token.as_str(), request.region(), request.kind().service());
+        let data = vec![GenericArray::<u8, U64>::default(); blocks];
+        let mut state = [0x6a09e667u32; 8];
+        let floor_id = format!("compress256_x{blocks}_{name}");
+        floor.bench_function(&floor_id, |b| b.iter(|| sha2::compress256(black_box(&mut state), black_box(&data))));
+        rows.push((name, blocks, floor_id));
+    }
+    floor.finish();
+    println!("\nper token against the SHA-256 compression floor (target <= 1.30x):");
+    for (name, blocks, floor_id) in rows {
+        let (signer, request) = match name {
+            "rds_session_token_800" => (&with_session, &rds),
+            "dsql" => (&plain, &dsql),
+            _ => (&plain, &rds),
+        };
+        let ratio = interleaved_ratio(|| signer.sign(black_box(request), black_box(at)).unwrap(), blocks);
+        match (median_ns("token", name), median_ns("floor", &floor_id)) {
+            (Some(ours), Some(base)) => println!(
+                "  {name:22} {ours:6.0} ns, floor {blocks:2} blocks {base:6.0} ns: {:.2}x (criterion medians); \
+                 {ratio:.2}x (median of 41 interleaved rounds)",
+                ours / base
+            ),
+            _ => println!("  {name:22} {ratio:.2}x the floor of {blocks} blocks (median of 41 interleaved rounds)"),
+        }
+    }
+    if let (Some(ours), Some(theirs)) = (median_ns("token", "rds"), median_ns("token", "aws_sigv4_presign")) {
+        println!("  aws-sigv4 presign is {:.1}x the Signer (rds)", theirs / ours);
+    }
+}
+
+/// Time of `sign` over the time of `blocks` compressions, measured in alternating batches so
+/// that load from other processes falls on both alike; the median of the per-round ratios.
+fn interleaved_ratio<T>(mut sign: impl FnMut() -> T, blocks: usize) -> f64 {
+    use std::time::Instant;
+    let data = vec![GenericArray::<u8, U64>::default(); blocks];
+    let mut state = [0x6a09e667u32; 8];
+    const BATCH: u32 = 2_000;
+    let mut ratios = Vec::new();
+    for round in 0..42 {
+        let started = Instant::now();
+        for _ in 0..BATCH {
+            black_box(sign());
+        }
+        let ours = started.elapsed();
+        let started = Instant::now();
+        for _ in 0..BATCH {
+            sha2::compress256(black_box(&mut state), black_box(&data));
+        }
+        let floor = started.elapsed();
+        if round > 0 {
+            ratios.push(ours.as_secs_f64() / floor.as_secs_f64());
+        }
+    }
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
+}
+
+/// Criterion's median estimate (ns) for `group/id` from this run, read back from its JSON.
+fn median_ns(group: &str, id: &str) -> Option<f64> {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let text = std::fs::read_to_string(dir.join("criterion").join(group).join(id).join("new/estimates.json")).ok()?;
+    let estimates: serde_json::Value = serde_json::from_str(&text).ok()?;
+    estimates["median"]["point_estimate"].as_f64()
 }
 
 criterion_group! {

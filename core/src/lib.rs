@@ -42,6 +42,7 @@ mod account_sql;
 mod presign;
 mod region;
 mod request;
+mod sha256;
 mod signer;
 mod signing_key;
 mod source;

@@ -1,190 +1,366 @@
 //! Assembles a token: botocore's parameter order in the token, the SigV4 canonical request
-//! (sorted query, only `host` signed, empty-payload hash) hashed straight from the token buffer.
+//! (sorted query, only `host` signed, empty-payload hash), the string to sign and its HMAC.
+//!
+//! Everything in a token but the time of day and the signature is fixed for a given request,
+//! credentials and day, so a [`Template`] holds it once, already laid out for hashing:
+//!
+//! * the token text with its `HHMMSS` bytes to overwrite;
+//! * the canonical request's SHA-256 state after every whole block before `HHMMSS`, and the
+//!   rest of the canonical request with its final padding already appended (its length is fixed,
+//!   so the padding is too), `HHMMSS` to overwrite;
+//! * the string to sign, padded for the HMAC inner hash, with holes for `HHMMSS` and the hex
+//!   canonical-request hash.
+//!
+//! A token then costs the SHA-256 compressions it cannot avoid (the canonical-request blocks from
+//! `HHMMSS` on, the string to sign, one outer HMAC block), one allocation and a few copies.
+//! [`Template::new`] assembles each part plainly, byte after byte, from the request; the
+//! conformance vectors run through it for every token.
 
-use std::sync::RwLock;
-
-use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::encoding::{hex32, push_encoded};
-use crate::hostname::{itoa_u16, itoa_u64, MAX_HOSTNAME_LEN};
-use crate::request::TokenRequest;
+use crate::hostname::{itoa_u16, itoa_u64};
+use crate::request::{TokenKind, TokenRequest};
+use crate::sha256::{compress, pad, SHA256_IV};
 use crate::signing_key::HmacKey;
-use crate::time::AmzDate;
+use crate::time::SigningTime;
 
 /// SigV4 algorithm name.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// Hex SHA-256 of the empty payload (never `UNSIGNED-PAYLOAD`).
 pub const EMPTY_PAYLOAD_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-const CANONICAL_PREFIX: &[u8] = b"GET\n/\n";
-const SIGNED_HEADERS: &str = "&X-Amz-SignedHeaders=host";
-const SECURITY_TOKEN: &str = "&X-Amz-Security-Token=";
+const SIGNATURE: &str = "&X-Amz-Signature=";
+/// Where `HHMMSS` sits in `YYYYMMDDTHHMMSSZ`.
+const TIME_IN_AMZ_DATE: usize = 9;
+/// Where `HHMMSS` sits in the string to sign (`AWS4-HMAC-SHA256\n` + amz date).
+const STS_TIME_AT: usize = ALGORITHM.len() + 1 + TIME_IN_AMZ_DATE;
+/// The padded string to sign fits in this many bytes for any region (at most 64 bytes long).
+const STS_MAX: usize = 320;
 
-/// Everything the signature covers besides the request: credential parts and the date.
-pub(crate) struct SigningInputs<'a> {
-    pub access_key_id: &'a str,
-    pub session_token: Option<&'a str>,
-    /// The session token already percent-encoded, when the caller keeps it (a [`Signer`]).
-    ///
-    /// [`Signer`]: crate::Signer
-    pub encoded_session_token: Option<&'a str>,
-    pub amz_date: &'a AmzDate,
-    pub key: &'a HmacKey,
+/// The request fields a template was made for (compared on every use).
+struct RequestKey {
+    kind: TokenKind,
+    hostname: Box<str>,
+    port: Option<u16>,
+    username: Option<Box<str>>,
+    region: Box<str>,
+    expires_in: u32,
 }
 
-/// Canonical-request hashers that have already absorbed the part of the canonical request that
-/// is fixed for a day (`GET`, `/`, the query up to `X-Amz-Date=`: action, user, access key id,
-/// scope). Keyed by those exact bytes, so a hit can never hash anything else. Bounded.
-pub(crate) struct PrefixHashCache {
-    entries: RwLock<Vec<(Box<[u8]>, Sha256)>>,
-}
-
-impl PrefixHashCache {
-    const CAPACITY: usize = 16;
-
-    pub(crate) fn new() -> Self {
-        PrefixHashCache { entries: RwLock::new(Vec::new()) }
+impl RequestKey {
+    fn of(request: &TokenRequest<'_>) -> Self {
+        RequestKey {
+            kind: request.kind(),
+            hostname: request.hostname().into(),
+            port: request.port(),
+            username: request.username().map(Into::into),
+            region: request.region().into(),
+            expires_in: request.expires_in(),
+        }
     }
 
-    fn hasher_for(&self, prefix: &[u8]) -> Sha256 {
-        if let Ok(entries) = self.entries.read() {
-            if let Some((_, h)) = entries.iter().find(|(k, _)| **k == *prefix) {
-                return h.clone();
+    fn matches(&self, request: &TokenRequest<'_>) -> bool {
+        self.kind == request.kind()
+            && self.port == request.port()
+            && self.expires_in == request.expires_in()
+            && *self.hostname == *request.hostname()
+            && self.username.as_deref() == request.username()
+            && *self.region == *request.region()
+    }
+}
+
+/// One request's tokens for one day and one set of credentials, but for the time of day and the
+/// signature (see the module documentation). Holds the session token (encoded) and the signing
+/// key: both are wiped when it is dropped.
+pub(crate) struct Template {
+    /// Days since the Unix epoch of the signing date.
+    day: i64,
+    request: RequestKey,
+    key: HmacKey,
+    /// The token up to and including `&X-Amz-Signature=`.
+    token: Zeroizing<String>,
+    /// Where `HHMMSS` sits in `token`.
+    token_time_at: usize,
+    /// SHA-256 state after the canonical request's whole blocks before the one holding `HHMMSS`.
+    creq_state: [u32; 8],
+    /// The canonical request from that block on, padded (a multiple of 64 bytes).
+    creq_rest: Zeroizing<Vec<u8>>,
+    /// Where `HHMMSS` sits in `creq_rest`.
+    creq_time_at: usize,
+    /// The string to sign, padded for the HMAC inner hash (which follows the key's pad block).
+    sts: [u8; STS_MAX],
+    sts_len: usize,
+    /// Where the hex canonical-request hash goes in `sts`.
+    sts_hash_at: usize,
+}
+
+impl Template {
+    /// Lays out `request`'s tokens for the day of `signing_time`, signed with `key` (derived for
+    /// that day, the request's region and its service) for `access_key_id` and the session token
+    /// (`encoded_session_token`: already percent-encoded).
+    pub(crate) fn new(
+        request: &TokenRequest<'_>,
+        access_key_id: &str,
+        encoded_session_token: Option<&str>,
+        signing_time: SigningTime,
+        key: HmacKey,
+    ) -> Template {
+        let kind = request.kind();
+        let region = request.region();
+        let service = kind.service();
+        let amz_date = signing_time.amz_date();
+        let amz_date = amz_date.as_str();
+        let date = &amz_date[..8];
+        let hostname = request.hostname();
+        let username = request.username();
+
+        // The query, in botocore's order, which is also the sorted order but for the session
+        // token: the canonical query puts X-Amz-Security-Token before X-Amz-SignedHeaders.
+        let mut query = String::with_capacity(
+            256 + username.map_or(0, |u| u.len() * 3) + access_key_id.len() * 3,
+        );
+        query.push_str("Action=");
+        query.push_str(kind.action());
+        if let Some(user) = username {
+            query.push_str("&DBUser=");
+            push_encoded(&mut query, user);
+        }
+        query.push_str("&X-Amz-Algorithm=");
+        query.push_str(ALGORITHM);
+        query.push_str("&X-Amz-Credential=");
+        push_encoded(&mut query, access_key_id);
+        for part in [date, region, service, "aws4_request"] {
+            query.push_str("%2F");
+            query.push_str(part);
+        }
+        query.push_str("&X-Amz-Date=");
+        let query_time_at = query.len() + TIME_IN_AMZ_DATE;
+        query.push_str(amz_date);
+        query.push_str("&X-Amz-Expires=");
+        query.push_str(itoa_u64(u64::from(request.expires_in())).as_str());
+        let signed_headers = "&X-Amz-SignedHeaders=host";
+        let security_token = encoded_session_token.map(|t| ["&X-Amz-Security-Token=", t]);
+
+        // The token: host[:port]/?query&X-Amz-SignedHeaders=host[&X-Amz-Security-Token=…]&X-Amz-Signature=
+        let token_len = hostname.len()
+            + 8
+            + query.len()
+            + signed_headers.len()
+            + security_token.map_or(0, |[a, b]| a.len() + b.len())
+            + SIGNATURE.len();
+        let mut token = Zeroizing::new(String::with_capacity(token_len));
+        token.push_str(hostname);
+        if let Some(port) = request.port() {
+            token.push(':');
+            token.push_str(itoa_u16(port).as_str());
+        }
+        token.push_str("/?");
+        let token_time_at = token.len() + query_time_at;
+        token.push_str(&query);
+        token.push_str(signed_headers);
+        for part in security_token.iter().flatten() {
+            token.push_str(part);
+        }
+        token.push_str(SIGNATURE);
+
+        // The canonical request: GET, /, the sorted query, the host header (botocore's:
+        // lower-cased, `:443` dropped), the signed headers, the empty payload's hash.
+        let mut creq = Zeroizing::new(Vec::with_capacity(token_len + hostname.len() + 160));
+        creq.extend_from_slice(b"GET\n/\n");
+        let creq_time_at = creq.len() + query_time_at;
+        creq.extend_from_slice(query.as_bytes());
+        for part in security_token.iter().flatten() {
+            creq.extend_from_slice(part.as_bytes());
+        }
+        creq.extend_from_slice(signed_headers.as_bytes());
+        creq.extend_from_slice(b"\nhost:");
+        let host_at = creq.len();
+        creq.extend_from_slice(hostname.as_bytes());
+        creq[host_at..].make_ascii_lowercase();
+        if let Some(port) = request.port().filter(|p| *p != 443) {
+            creq.push(b':');
+            creq.extend_from_slice(itoa_u16(port).as_slice());
+        }
+        creq.extend_from_slice(b"\n\nhost\n");
+        creq.extend_from_slice(EMPTY_PAYLOAD_SHA256.as_bytes());
+        pad(&mut creq, 0);
+        let first = creq_time_at / 64 * 64;
+        let mut creq_state = SHA256_IV;
+        compress(&mut creq_state, &creq[..first]);
+        let creq_rest = Zeroizing::new(creq[first..].to_vec());
+
+        // The string to sign, after the key's 64-byte inner pad block.
+        let mut sts = [0u8; STS_MAX];
+        let mut n = 0;
+        for piece in [
+            ALGORITHM.as_bytes(),
+            b"\n",
+            amz_date.as_bytes(),
+            b"\n",
+            date.as_bytes(),
+            b"/",
+            region.as_bytes(),
+            b"/",
+            service.as_bytes(),
+            b"/aws4_request\n",
+            &[b'0'; 64],
+        ] {
+            sts[n..n + piece.len()].copy_from_slice(piece);
+            n += piece.len();
+        }
+        let sts_hash_at = n - 64;
+        let sts_len = pad_in_place(&mut sts, n, 64);
+
+        Template {
+            day: day_of(signing_time),
+            request: RequestKey::of(request),
+            key,
+            token,
+            token_time_at,
+            creq_state,
+            creq_rest,
+            creq_time_at: creq_time_at - first,
+            sts,
+            sts_len,
+            sts_hash_at,
+        }
+    }
+
+    /// True if this template makes `request`'s tokens on day `day` (days since the epoch).
+    pub(crate) fn is_for(&self, request: &TokenRequest<'_>, day: i64) -> bool {
+        self.day == day && self.request.matches(request)
+    }
+
+    /// Days since the epoch this template is for.
+    pub(crate) fn day(&self) -> i64 {
+        self.day
+    }
+
+    /// The token for `seconds_of_day` (0..86400) on this template's day.
+    pub(crate) fn sign(&self, seconds_of_day: u32) -> String {
+        let time = hhmmss(seconds_of_day);
+
+        // Canonical request: the block(s) holding HHMMSS from a patched copy, the rest in place.
+        let head_len = if self.creq_time_at + 6 > 64 { 128 } else { 64 };
+        let mut head = [0u8; 128];
+        head[..head_len].copy_from_slice(&self.creq_rest[..head_len]);
+        head[self.creq_time_at..self.creq_time_at + 6].copy_from_slice(&time);
+        let mut state = self.creq_state;
+        compress(&mut state, &head[..head_len]);
+        head.zeroize(); // may hold session-token bytes
+        compress(&mut state, &self.creq_rest[head_len..]);
+        let creq_hash = hex32(&crate::sha256::digest_bytes(&state));
+
+        // String to sign, then HMAC.
+        let mut sts = self.sts;
+        sts[STS_TIME_AT..STS_TIME_AT + 6].copy_from_slice(&time);
+        sts[self.sts_hash_at..self.sts_hash_at + 64].copy_from_slice(&creq_hash);
+        let signature = hex32(&self.key.mac_padded(&sts[..self.sts_len]));
+
+        let mut out = String::with_capacity(self.token.len() + 64);
+        out.push_str(&self.token[..self.token_time_at]);
+        out.push_str(std::str::from_utf8(&time).unwrap_or("000000"));
+        out.push_str(&self.token[self.token_time_at + 6..]);
+        out.push_str(std::str::from_utf8(&signature).unwrap_or_default());
+        out
+    }
+}
+
+/// Days since 1970-01-01 (the signing date: the key and the credential scope change with it).
+pub(crate) fn day_of(signing_time: SigningTime) -> i64 {
+    signing_time.unix_seconds().div_euclid(SECONDS_PER_DAY)
+}
+
+/// The second of the day (0..86400), which with [`day_of`] fixes the amz date.
+pub(crate) fn second_of_day(signing_time: SigningTime) -> u32 {
+    signing_time.unix_seconds().rem_euclid(SECONDS_PER_DAY) as u32
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// `HHMMSS` for a second of the day.
+fn hhmmss(seconds_of_day: u32) -> [u8; 6] {
+    let (h, m, s) = (seconds_of_day / 3600, seconds_of_day / 60 % 60, seconds_of_day % 60);
+    let digit = |v: u32| b'0' + (v % 10) as u8;
+    [digit(h / 10), digit(h), digit(m / 10), digit(m), digit(s / 10), digit(s)]
+}
+
+/// Appends SHA-256 padding in place to the `len` message bytes of `buf` (which follow `prior`
+/// already-hashed bytes, a multiple of 64); returns the padded length.
+fn pad_in_place(buf: &mut [u8], len: usize, prior: u64) -> usize {
+    let total = (len + 9).div_ceil(64) * 64;
+    buf[len] = 0x80;
+    buf[len + 1..total - 8].fill(0);
+    buf[total - 8..total].copy_from_slice(&((prior + len as u64) * 8).to_be_bytes());
+    total
+}
+
+/// The benchmark's count of compressions per token (checked by a test below).
+#[cfg(test)]
+#[path = "../benches/compressions.rs"]
+mod compressions;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use super::compressions;
+
+    #[test]
+    fn a_token_costs_the_compressions_the_benchmark_floor_assumes() {
+        use crate::{credentials_from_parts, Signer};
+        let at = SigningTime::from_unix_seconds(1_795_694_400 + 12_345).unwrap();
+        let requests = [
+            TokenRequest::rds("mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com", 5432, "app_user").build().unwrap(),
+            TokenRequest::rds("MyDB.example.eu-west-3.rds.amazonaws.com", 443, "a b+c/é").build().unwrap(),
+            TokenRequest::rds("db", 3306, "u").region("ap-southeast-2").expires_in_secs(60).build().unwrap(),
+            TokenRequest::dsql("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", false).build().unwrap(),
+            TokenRequest::dsql("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", true).build().unwrap(),
+        ];
+        for token_len in [0usize, 1, 100, 800, 1200] {
+            let session_token: String = (0..token_len).map(|i| ['A', '/', 'z', '+', '9', '='][i % 6]).collect();
+            let signer = Signer::new(
+                credentials_from_parts("ASIAIOSFODNN7EXAMPLE", "secret", Some(&session_token), None).unwrap(),
+            )
+            .unwrap();
+            for request in &requests {
+                signer.sign(request, at).unwrap(); // derives the key and lays the request out
+                let before = crate::sha256::counter::get();
+                let token = signer.sign(request, at).unwrap();
+                let counted = crate::sha256::counter::get() - before;
+                let expected =
+                    compressions::compressions_per_token(token.as_str(), request.region(), request.kind().service());
+                assert_eq!(counted as usize, expected, "{} with a {token_len}-byte session token", request.hostname());
             }
         }
-        let h = fresh_hasher(prefix);
-        if let Ok(mut entries) = self.entries.write() {
-            if !entries.iter().any(|(k, _)| **k == *prefix) {
-                if entries.len() >= Self::CAPACITY {
-                    entries.remove(0);
-                }
-                entries.push((prefix.into(), h.clone()));
-            }
+    }
+
+    #[test]
+    fn day_and_second_make_the_amz_date() {
+        for seconds in [0i64, 59, 3_599, 86_399, 86_400, 951_782_400, 1_795_694_400 + 45_296, 253_402_300_799] {
+            let t = SigningTime::from_unix_seconds(seconds).unwrap();
+            assert_eq!(day_of(t), seconds / 86_400);
+            assert_eq!(&hhmmss(second_of_day(t)), &t.amz_date().as_str().as_bytes()[9..15], "{seconds}");
         }
-        h
     }
-}
 
-fn fresh_hasher(prefix: &[u8]) -> Sha256 {
-    let mut h = Sha256::new();
-    h.update(CANONICAL_PREFIX);
-    h.update(prefix);
-    h
-}
+    #[test]
+    fn hhmmss_formats_every_field() {
+        assert_eq!(&hhmmss(0), b"000000");
+        assert_eq!(&hhmmss(86_399), b"235959");
+        assert_eq!(&hhmmss(3_600 * 17 + 60 * 39 + 33), b"173933");
+    }
 
-/// Builds the token string for `request`, reusing prefix hashes from `cache` when given.
-pub(crate) fn presign(
-    request: &TokenRequest<'_>,
-    inputs: &SigningInputs<'_>,
-    cache: Option<&PrefixHashCache>,
-) -> String {
-    let kind = request.kind();
-    let region = request.region();
-    let service = kind.service();
-    let amz_date = inputs.amz_date.as_str();
-    let date = &amz_date[..8];
-    let username = request.username();
-    let hostname = request.hostname();
-    let mut out = String::with_capacity(
-        hostname.len()
-            + username.map_or(0, |u| u.len() * 3)
-            + inputs.access_key_id.len() * 3
-            + inputs.session_token.map_or(0, |t| t.len() * 3)
-            + 320,
-    );
-
-    // host[:port]/?
-    out.push_str(hostname);
-    if let Some(port) = request.port() {
-        out.push(':');
-        out.push_str(itoa_u16(port).as_str());
+    #[test]
+    fn padding_is_sha256s() {
+        let mut buf = [0xffu8; 192];
+        assert_eq!(pad_in_place(&mut buf, 55, 0), 64);
+        assert_eq!(pad_in_place(&mut buf, 56, 0), 128);
+        assert_eq!(pad_in_place(&mut buf, 119, 64), 128);
+        assert_eq!(&buf[119..121], &[0x80, 0]);
+        assert_eq!(&buf[120..128], &((64u64 + 119) * 8).to_be_bytes());
+        assert_eq!(pad_in_place(&mut buf, 137, 64), 192);
+        assert_eq!(&buf[184..192], &((64u64 + 137) * 8).to_be_bytes());
     }
-    out.push_str("/?");
-    let query_start = out.len();
-
-    out.push_str("Action=");
-    out.push_str(kind.action());
-    if let Some(user) = username {
-        out.push_str("&DBUser=");
-        push_encoded(&mut out, user);
-    }
-    out.push_str("&X-Amz-Algorithm=");
-    out.push_str(ALGORITHM);
-    out.push_str("&X-Amz-Credential=");
-    push_encoded(&mut out, inputs.access_key_id);
-    for part in [date, region, service, "aws4_request"] {
-        out.push_str("%2F");
-        out.push_str(part);
-    }
-    out.push_str("&X-Amz-Date=");
-    let fixed_end = out.len();
-    out.push_str(amz_date);
-    out.push_str("&X-Amz-Expires=");
-    out.push_str(itoa_u64(u64::from(request.expires_in())).as_str());
-    let signed_headers_at = out.len();
-    out.push_str(SIGNED_HEADERS);
-    let token_at = out.len();
-    match (inputs.encoded_session_token, inputs.session_token) {
-        (Some(encoded), _) => {
-            out.push_str(SECURITY_TOKEN);
-            out.push_str(encoded);
-        }
-        (None, Some(token)) => {
-            out.push_str(SECURITY_TOKEN);
-            push_encoded(&mut out, token);
-        }
-        (None, None) => {}
-    }
-    let token_end = out.len();
-
-    // Canonical request; its query is sorted, so the session token comes before SignedHeaders.
-    let bytes = out.as_bytes();
-    let fixed = &bytes[query_start..fixed_end];
-    let mut creq = match cache {
-        Some(c) => c.hasher_for(fixed),
-        None => fresh_hasher(fixed),
-    };
-    creq.update(&bytes[fixed_end..signed_headers_at]);
-    creq.update(&bytes[token_at..token_end]);
-    // SignedHeaders, then the host header (botocore's: lower-cased, `:443` dropped).
-    let mut tail = [0u8; MAX_HOSTNAME_LEN + 128];
-    let mut n = 0;
-    for piece in [SIGNED_HEADERS.as_bytes(), b"\nhost:", hostname.as_bytes()] {
-        tail[n..n + piece.len()].copy_from_slice(piece);
-        n += piece.len();
-    }
-    tail[n - hostname.len()..n].make_ascii_lowercase();
-    let port_digits = request.port().filter(|p| *p != 443).map(itoa_u16);
-    let port_piece: &[u8] = port_digits.as_ref().map_or(&[], |d| d.as_slice());
-    for piece in [if port_piece.is_empty() { &b""[..] } else { b":" }, port_piece, b"\n\nhost\n", EMPTY_PAYLOAD_SHA256.as_bytes()] {
-        tail[n..n + piece.len()].copy_from_slice(piece);
-        n += piece.len();
-    }
-    creq.update(&tail[..n]);
-    let creq_hash: [u8; 32] = creq.finalize().into();
-
-    // String to sign.
-    let mut sts = [0u8; 256];
-    let mut m = 0;
-    for piece in [
-        ALGORITHM.as_bytes(),
-        b"\n",
-        amz_date.as_bytes(),
-        b"\n",
-        date.as_bytes(),
-        b"/",
-        region.as_bytes(),
-        b"/",
-        service.as_bytes(),
-        b"/aws4_request\n",
-        &hex32(&creq_hash),
-    ] {
-        sts[m..m + piece.len()].copy_from_slice(piece);
-        m += piece.len();
-    }
-    let signature = inputs.key.mac(&sts[..m]);
-
-    out.push_str("&X-Amz-Signature=");
-    out.push_str(std::str::from_utf8(&hex32(&signature)).unwrap_or_default());
-    out
 }

@@ -1,17 +1,19 @@
 //! Signing entry points: a reusable [`Signer`] and the one-shot [`generate_token`].
 
 use std::fmt;
+use std::sync::RwLock;
 
 use crate::credentials::{validate_credentials, Credentials};
 use crate::error::{Error, ErrorCode, Result};
-use crate::presign::{presign, PrefixHashCache, SigningInputs};
+use crate::presign::{day_of, second_of_day, Template};
 use crate::request::TokenRequest;
 use crate::signing_key::{derive_signing_key, SigningKeyCache};
 use crate::time::SigningTime;
 use crate::token::AuthToken;
 
 /// Signs tokens with one set of credentials, reusing each derived signing key for the whole
-/// day (the expensive part after that is two short SHA-256 runs per token).
+/// day, and each request's token layout too (a token then costs the SHA-256 compressions its
+/// time of day changes, a few copies and one allocation).
 ///
 /// Immutable and `Send + Sync`: share one across threads.
 pub struct Signer {
@@ -19,18 +21,27 @@ pub struct Signer {
     /// The session token percent-encoded once (it is part of every token).
     encoded_session_token: Option<zeroize::Zeroizing<String>>,
     keys: SigningKeyCache,
-    prefixes: PrefixHashCache,
+    /// Token layouts by request and day (bounded).
+    templates: RwLock<Vec<Template>>,
 }
 
 impl Signer {
-    /// Validates `credentials` and prepares an empty key cache.
+    /// Token layouts kept at most (requests × days in use at once).
+    const TEMPLATES: usize = 16;
+
+    /// Validates `credentials` and prepares empty caches.
     pub fn new(credentials: Credentials) -> Result<Self> {
         validate_credentials(&credentials)?;
         let encoded_session_token = credentials
             .session_token()
             .filter(|t| !t.is_empty())
             .map(|t| zeroize::Zeroizing::new(crate::encoding::percent_encode(t)));
-        Ok(Signer { credentials, encoded_session_token, keys: SigningKeyCache::new(), prefixes: PrefixHashCache::new() })
+        Ok(Signer {
+            credentials,
+            encoded_session_token,
+            keys: SigningKeyCache::new(),
+            templates: RwLock::new(Vec::new()),
+        })
     }
 
     /// The credentials this signer uses.
@@ -41,24 +52,50 @@ impl Signer {
     /// Signs `request` at `signing_time`.
     pub fn sign(&self, request: &TokenRequest<'_>, signing_time: SigningTime) -> Result<AuthToken> {
         check_not_expired(&self.credentials, signing_time)?;
+        let day = day_of(signing_time);
+        let second = second_of_day(signing_time);
+        let cached = self.templates.read().ok().and_then(|templates| {
+            templates.iter().find(|t| t.is_for(request, day)).map(|t| t.sign(second))
+        });
+        let token = match cached {
+            Some(token) => token,
+            None => self.new_template(request, signing_time),
+        };
+        Ok(AuthToken::new(token, request.kind(), signing_time, request.expires_in(), self.credentials.expiry()))
+    }
+
+    /// Lays out `request` for the day of `signing_time`, keeps the layout and signs with it.
+    #[cold]
+    fn new_template(&self, request: &TokenRequest<'_>, signing_time: SigningTime) -> String {
         let amz_date = signing_time.amz_date();
-        Ok(self.keys.with_key(
+        let key = self.keys.with_key(
             self.credentials.secret_access_key(),
             amz_date.date(),
             request.region(),
             request.kind().service(),
-            |key| {
-                finish(
-                    request,
-                    &self.credentials,
-                    self.encoded_session_token.as_deref().map(String::as_str),
-                    signing_time,
-                    &amz_date,
-                    key,
-                    Some(&self.prefixes),
-                )
-            },
-        ))
+            crate::signing_key::HmacKey::clone,
+        );
+        let template = Template::new(
+            request,
+            self.credentials.access_key_id(),
+            self.encoded_session_token.as_deref().map(String::as_str),
+            signing_time,
+            key,
+        );
+        let token = template.sign(second_of_day(signing_time));
+        if let Ok(mut templates) = self.templates.write() {
+            let day = day_of(signing_time);
+            if !templates.iter().any(|t| t.is_for(request, day)) {
+                if templates.len() >= Self::TEMPLATES {
+                    // Oldest day first: yesterday's layouts are the ones no longer needed.
+                    if let Some(i) = (0..templates.len()).min_by_key(|&i| templates[i].day()) {
+                        templates.swap_remove(i);
+                    }
+                }
+                templates.push(template);
+            }
+        }
+        token
     }
 }
 
@@ -84,30 +121,19 @@ pub fn generate_token(
         request.region(),
         request.kind().service(),
     );
-    Ok(finish(request, credentials, None, signing_time, &amz_date, &key, None))
-}
-
-fn finish(
-    request: &TokenRequest<'_>,
-    credentials: &Credentials,
-    encoded_session_token: Option<&str>,
-    signing_time: SigningTime,
-    amz_date: &crate::time::AmzDate,
-    key: &crate::signing_key::HmacKey,
-    prefixes: Option<&PrefixHashCache>,
-) -> AuthToken {
-    let token = presign(
+    let encoded_session_token = credentials
+        .session_token()
+        .filter(|t| !t.is_empty())
+        .map(|t| zeroize::Zeroizing::new(crate::encoding::percent_encode(t)));
+    let template = Template::new(
         request,
-        &SigningInputs {
-            access_key_id: credentials.access_key_id(),
-            session_token: credentials.session_token().filter(|t| !t.is_empty()),
-            encoded_session_token,
-            amz_date,
-            key,
-        },
-        prefixes,
+        credentials.access_key_id(),
+        encoded_session_token.as_deref().map(String::as_str),
+        signing_time,
+        key,
     );
-    AuthToken::new(token, request.kind(), signing_time, request.expires_in(), credentials.expiry())
+    let token = template.sign(second_of_day(signing_time));
+    Ok(AuthToken::new(token, request.kind(), signing_time, request.expires_in(), credentials.expiry()))
 }
 
 fn check_not_expired(credentials: &Credentials, signing_time: SigningTime) -> Result<()> {

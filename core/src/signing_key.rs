@@ -5,13 +5,10 @@
 
 use std::sync::RwLock;
 
-use sha2::digest::generic_array::GenericArray;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
-const SHA256_IV: [u32; 8] = [
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-];
+use crate::sha256::{compress, digest_bytes, SHA256_IV};
 
 /// SHA-256 state after absorbing one 64-byte block (`key ^ ipad` or `key ^ opad`).
 #[derive(Clone)]
@@ -45,7 +42,7 @@ impl HmacKey {
                 *p = k ^ byte;
             }
             let mut state = SHA256_IV;
-            sha2::compress256(&mut state, std::slice::from_ref(GenericArray::from_slice(&pad[..])));
+            compress(&mut state, &pad[..]);
             PadState(state)
         };
         let inner = absorb(0x36);
@@ -58,6 +55,21 @@ impl HmacKey {
         let inner = finish(&self.inner.0, message);
         finish(&self.outer.0, &inner)
     }
+
+    /// HMAC-SHA256 of a message given already padded as the inner hash needs it (as if it
+    /// followed the 64-byte pad block; see `sha256::pad`): the inner blocks, then one outer block.
+    pub(crate) fn mac_padded(&self, padded: &[u8]) -> [u8; 32] {
+        let mut inner = self.inner.0;
+        compress(&mut inner, padded);
+        // The outer message is the 32-byte inner digest after the pad block: 96 bytes, one block.
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&digest_bytes(&inner));
+        block[32] = 0x80;
+        block[56..].copy_from_slice(&(96u64 * 8).to_be_bytes());
+        let mut outer = self.outer.0;
+        compress(&mut outer, &block);
+        digest_bytes(&outer)
+    }
 }
 
 /// Completes a SHA-256 whose first 64-byte block is already absorbed into `state`.
@@ -65,7 +77,7 @@ fn finish(state: &[u32; 8], message: &[u8]) -> [u8; 32] {
     let mut h = *state;
     let mut chunks = message.chunks_exact(64);
     for block in &mut chunks {
-        sha2::compress256(&mut h, std::slice::from_ref(GenericArray::from_slice(block)));
+        compress(&mut h, block);
     }
     let rest = chunks.remainder();
     let bit_len = ((64 + message.len()) as u64) * 8;
@@ -74,15 +86,9 @@ fn finish(state: &[u32; 8], message: &[u8]) -> [u8; 32] {
     tail[rest.len()] = 0x80;
     let tail_len = if rest.len() < 56 { 64 } else { 128 };
     tail[tail_len - 8..tail_len].copy_from_slice(&bit_len.to_be_bytes());
-    for block in tail[..tail_len].chunks_exact(64) {
-        sha2::compress256(&mut h, std::slice::from_ref(GenericArray::from_slice(block)));
-    }
+    compress(&mut h, &tail[..tail_len]);
     // Neither the tail (message bytes) nor the running state is key material: no wipe needed.
-    let mut out = [0u8; 32];
-    for (o, w) in out.chunks_exact_mut(4).zip(h.iter()) {
-        o.copy_from_slice(&w.to_be_bytes());
-    }
-    out
+    digest_bytes(&h)
 }
 
 /// One-shot HMAC-SHA256.
@@ -215,6 +221,17 @@ mod tests {
             outer.update(k.map(|b| b ^ 0x5c));
             outer.update(inner.finalize());
             assert_eq!(ours[..], outer.finalize()[..], "len {len}");
+        }
+    }
+
+    #[test]
+    fn mac_padded_is_mac() {
+        let key = HmacKey::new(b"key");
+        for len in 0..200 {
+            let msg = vec![b'm'; len];
+            let mut padded = msg.clone();
+            crate::sha256::pad(&mut padded, 64);
+            assert_eq!(key.mac_padded(&padded), key.mac(&msg), "len {len}");
         }
     }
 
