@@ -21,13 +21,12 @@ pub async fn token_async(provider: &Arc<TokenProvider>) -> Result<Arc<AuthToken>
     })?
 }
 
-/// After the server refused a token: drops the cached token and credentials
-/// ([`TokenProvider::invalidate`]) and signs anew with credentials resolved again.
+/// After the server refused a token: the provider's forced-fresh token
+/// ([`TokenProvider::fresh_token`]: cached token and credentials dropped, credentials resolved
+/// again), made on the blocking pool.
 pub async fn fresh_token_async(provider: &Arc<TokenProvider>) -> Result<Arc<AuthToken>> {
-    provider.invalidate();
-    token_async(provider).await
+    let provider = provider.clone();
+    tokio::task::spawn_blocking(move || provider.fresh_token()).await.map_err(|e| {
+        Error::new(ErrorCode::CredentialsProviderFailed, format!("the token task did not finish: {e}"))
+    })?
 }
-
-/// How many times a login the server refused for authentication is tried again, each time
-/// with a forced-fresh token.
-pub const AUTH_RETRIES: u32 = 1;

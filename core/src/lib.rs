@@ -55,7 +55,7 @@ mod verify;
 mod wipe;
 
 #[cfg(any(feature = "sqlx", feature = "tokio-postgres"))]
-pub use async_token::{fresh_token_async, token_async, AUTH_RETRIES};
+pub use async_token::{fresh_token_async, token_async};
 #[cfg(feature = "credential-chain")]
 pub use chain::{block_on, DefaultChainSource, ProvideCredentialsSource, DEFAULT_CHAIN_TIMEOUT};
 pub use connection::{

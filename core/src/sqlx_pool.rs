@@ -21,7 +21,8 @@ use sqlx::Database;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-use crate::async_token::{fresh_token_async, token_async, AUTH_RETRIES};
+use crate::async_token::{fresh_token_async, token_async};
+use crate::integration::retry_auth_failure;
 use crate::error::{Error, ErrorCode};
 use crate::token::AuthToken;
 use crate::token_provider::TokenProvider;
@@ -171,11 +172,11 @@ where
 {
     options.check_tls().map_err(token_error)?;
     let mut token = token_async(&provider).await.map_err(token_error)?;
-    let mut attempt = 0;
+    let mut failed = 0;
     let opened = loop {
         match pool.clone().connect_with(options.with_token(token.as_str())).await {
-            Err(e) if attempt < AUTH_RETRIES && <DB::Connection as sqlx::Connection>::Options::is_auth_failure(&e) => {
-                attempt += 1;
+            Err(e) if <DB::Connection as sqlx::Connection>::Options::is_auth_failure(&e) && retry_auth_failure(failed + 1) => {
+                failed += 1;
                 token = fresh_token_async(&provider).await.map_err(token_error)?;
             }
             other => break other?,
@@ -248,7 +249,7 @@ where
     /// connection was refused for authentication.
     pub async fn acquire(&self) -> Result<PoolConnection<DB>, sqlx::Error> {
         match self.shared.pool.acquire().await {
-            Err(e) if <DB::Connection as sqlx::Connection>::Options::is_auth_failure(&e) => {
+            Err(e) if <DB::Connection as sqlx::Connection>::Options::is_auth_failure(&e) && retry_auth_failure(1) => {
                 self.refresh_now().await.map_err(token_error)?;
                 self.shared.pool.acquire().await
             }

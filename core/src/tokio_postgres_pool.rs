@@ -20,7 +20,8 @@ use tokio_postgres::config::SslMode;
 use tokio_postgres::Config;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use crate::async_token::{fresh_token_async, token_async, AUTH_RETRIES};
+use crate::async_token::{fresh_token_async, token_async};
+use crate::integration::retry_auth_failure;
 use crate::error::{Error, ErrorCode};
 use crate::token_provider::TokenProvider;
 
@@ -140,7 +141,7 @@ impl managed::Manager for IamManager {
 
     async fn create(&self) -> Result<ClientWrapper, ConnectError> {
         let mut token = token_async(&self.provider).await.map_err(ConnectError::Token)?;
-        let mut attempt = 0;
+        let mut failed = 0;
         loop {
             let mut config = self.config.clone();
             config.password(token.as_str());
@@ -151,8 +152,8 @@ impl managed::Manager for IamManager {
                     });
                     return Ok(ClientWrapper::new(client, task));
                 }
-                Err(e) if attempt < AUTH_RETRIES && is_auth_failure(&e) => {
-                    attempt += 1;
+                Err(e) if is_auth_failure(&e) && retry_auth_failure(failed + 1) => {
+                    failed += 1;
                     token = fresh_token_async(&self.provider).await.map_err(ConnectError::Token)?;
                 }
                 Err(e) => return Err(ConnectError::Postgres(e)),

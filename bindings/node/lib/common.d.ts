@@ -37,6 +37,16 @@ export interface IamConnectOptions {
   refreshMargin?: number
 }
 
+/** For PostgreSQL drivers: Aurora DSQL. */
+export interface DsqlConnectOptions {
+  /**
+   * `true`: `hostname` is an Aurora DSQL endpoint or a bare cluster id (expanded to
+   * `<id>.dsql.<region>.on.aws`; `region` then required); user `admin` gets `DbConnectAdmin`
+   * tokens, every other user `DbConnect`.
+   */
+  dsql?: boolean
+}
+
 /** The token source behind a configuration (non-enumerable `iam` property of the result). */
 export interface IamTokenSource {
   /** A token valid for at least the refresh margin (the signer's cached one when possible). */

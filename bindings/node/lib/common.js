@@ -4,7 +4,8 @@
 // forced-fresh token after a rejection. No token rule lives here: signing, caching, region
 // inference and validation are the core's, reached through `Signer`.
 
-const { Signer } = require('../index.js')
+const { Signer, DsqlSigner } = require('../index.js')
+const { _dsqlTarget: dsqlTarget } = require('../binding.js')
 
 /** Options every integration reads itself; everything else goes to the driver, if it knows it. */
 const IAM_KEYS = ['hostname', 'host', 'port', 'user', 'database', 'ssl', 'region', 'credentials', 'profile', 'expiresIn', 'refreshMargin']
@@ -20,6 +21,9 @@ const REFUSED = {
   authPlugins: 'auroraiam/mysql2 provides the mysql_clear_password plugin itself',
   authSwitchHandler: 'auroraiam/mysql2 provides the mysql_clear_password plugin itself',
 }
+
+/** Aurora DSQL speaks PostgreSQL only. */
+const DSQL_DRIVERS = ['pg', 'postgres']
 
 /** An error for a bad option, with `code` like the rest of the package. */
 function optionError(driver, code, message, Type = Error) {
@@ -46,6 +50,7 @@ function readOptions(driver, options, { defaultPort, driverKeys }) {
   const rest = {}
   for (const key of Object.keys(options)) {
     if (IAM_KEYS.includes(key)) continue
+    if (key === 'dsql' && DSQL_DRIVERS.includes(driver)) continue
     if (Object.hasOwn(REFUSED, key)) {
       throw optionError(driver, 'INVALID_ARGUMENT', `option '${key}' is not accepted: ${REFUSED[key]}`)
     }
@@ -72,19 +77,39 @@ function readOptions(driver, options, { defaultPort, driverKeys }) {
   if (database !== undefined && database !== null && typeof database !== 'string') {
     throw optionError(driver, 'INVALID_ARGUMENT_TYPE', `database must be a string, got ${describe(database)}`, TypeError)
   }
+  if (typeof user !== 'string') {
+    throw optionError(driver, 'INVALID_ARGUMENT_TYPE', `user must be a string, got ${describe(user)}`, TypeError)
+  }
   const port = options.port ?? defaultPort
-  // The core validates every signer option (hostname shape, port range, region, expiry, ...).
-  const signer = new Signer({ hostname, port, username: user, region, credentials, profile, expiresIn, refreshMargin })
-  const dial = host ?? hostname
+  if (options.dsql !== undefined && options.dsql !== null && typeof options.dsql !== 'boolean') {
+    throw optionError(driver, 'INVALID_ARGUMENT_TYPE', `dsql must be a boolean, got ${describe(options.dsql)}`, TypeError)
+  }
+  let iam
+  let signed = hostname
+  if (options.dsql === true) {
+    // The core's rules: a cluster id becomes <id>.dsql.<region>.on.aws; user admin gets
+    // DbConnectAdmin tokens. DSQL tokens name no port.
+    if (region !== undefined && region !== null && typeof region !== 'string') {
+      throw optionError(driver, 'INVALID_ARGUMENT_TYPE', `region must be a string, got ${describe(region)}`, TypeError)
+    }
+    const [endpoint, kind] = dsqlTarget(hostname, user, region ?? undefined)
+    signed = endpoint
+    const signer = new DsqlSigner({ hostname: endpoint, region, credentials, profile, expiresIn, refreshMargin })
+    iam = new Iam(signer, kind === 'dsql-admin' ? 'getDbConnectAdminAuthToken' : 'getDbConnectAuthToken')
+  } else {
+    // The core validates every signer option (hostname shape, port range, region, expiry, ...).
+    iam = new Iam(new Signer({ hostname, port, username: user, region, credentials, profile, expiresIn, refreshMargin }), 'getAuthToken')
+  }
+  const dial = host ?? signed
   return {
-    iam: new Iam(signer),
+    iam,
     rest,
-    hostname,
+    hostname: signed,
     host: dial,
     port,
     user,
     database: database ?? undefined,
-    ssl: tlsOptions(driver, options.ssl, hostname, dial),
+    ssl: tlsOptions(driver, options.ssl, signed, dial),
   }
 }
 
@@ -118,21 +143,23 @@ function isIp(name) {
 }
 
 const kSigner = Symbol('auroraiam.signer')
+const kMethod = Symbol('auroraiam.tokenMethod')
 
 /**
  * The token source of one configuration: one cached Signer, and the forced refresh after a
  * rejection. Prints without secrets.
  */
 class Iam {
-  constructor(signer) {
+  constructor(signer, method) {
     Object.defineProperty(this, kSigner, { value: signer })
+    Object.defineProperty(this, kMethod, { value: method })
     /** How many times a rejected token made the signer start over (for tests and metrics). */
     this.invalidations = 0
   }
 
   /** A token valid for at least the signer's refresh margin. */
   token() {
-    return this[kSigner].getAuthToken()
+    return this[kSigner][this[kMethod]]()
   }
 
   /** After the server rejected a token: the next token is signed with credentials resolved anew. */

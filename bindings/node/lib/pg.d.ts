@@ -1,10 +1,10 @@
 // auroraiam/pg: node-postgres (`pg`) configuration with a fresh IAM token per connection.
-import type { IamConnectOptions, IamTokenSource } from './common'
+import type { DsqlConnectOptions, IamConnectOptions, IamTokenSource } from './common'
 
-export type { IamConnectOptions, IamTokenSource } from './common'
+export type { DsqlConnectOptions, IamConnectOptions, IamTokenSource } from './common'
 
 /** Options of {@link poolConfig}: auroraiam's, plus any pg.Client / pg.Pool option but the password. */
-export interface PgIamOptions extends IamConnectOptions {
+export interface PgIamOptions extends IamConnectOptions, DsqlConnectOptions {
   /** The pg.Client class to extend (default: `require('pg').Client`). */
   Client?: new (config?: any) => any
   /** pg.Pool options (max, idleTimeoutMillis, maxLifetimeSeconds, ...) and pg.Client options. */

@@ -1,10 +1,10 @@
 // auroraiam/postgres: postgres.js options with a fresh IAM token per connection.
-import type { IamConnectOptions, IamTokenSource } from './common'
+import type { DsqlConnectOptions, IamConnectOptions, IamTokenSource } from './common'
 
-export type { IamConnectOptions, IamTokenSource } from './common'
+export type { DsqlConnectOptions, IamConnectOptions, IamTokenSource } from './common'
 
 /** Options of {@link options}: auroraiam's, plus any postgres.js option but the password. */
-export interface PostgresIamOptions extends IamConnectOptions {
+export interface PostgresIamOptions extends IamConnectOptions, DsqlConnectOptions {
   /** postgres.js options (max, max_lifetime, idle_timeout, connect_timeout, ...). */
   [option: string]: unknown
 }

@@ -112,6 +112,22 @@ pub fn register_fast_paths(exports: Object, env: Env) -> napi::Result<()> {
         .map_err(|_| napi::Error::from_reason("auroraiam: cannot register the fast paths"))
 }
 
+/// For `lib/common.js` (DSQL in the driver integrations): the core's `SigningTarget::dsql` —
+/// a cluster id expanded to its endpoint, user `admin` getting `DbConnectAdmin` tokens — as
+/// `[hostname, kind]` with kind `dsql` or `dsql-admin`.
+#[napi(skip_typescript, js_name = "_dsqlTarget", catch_unwind)]
+pub fn dsql_target(env: Env, host: String, user: String, region: Option<String>) -> napi::Result<Vec<String>> {
+    let js = Js::new(&env);
+    let target = auroraiam::SigningTarget::dsql(Some(&host), Some(&user), region.as_deref()).map_err(Failure::Core);
+    thrown(
+        js,
+        target.map(|t| {
+            let kind = if t.kind() == TokenKind::DsqlAdmin { "dsql-admin" } else { "dsql" };
+            vec![t.hostname().to_string(), kind.to_string()]
+        }),
+    )
+}
+
 /// One error code of the core: the `code` of errors thrown by this package.
 #[napi(object)]
 pub struct ErrorCodeInfo {

@@ -181,6 +181,36 @@ test('pg: the Client retries exactly once, with a forced-fresh token, on SQLSTAT
   assert.equal(attempts.length, 1)
 })
 
+test('dsql: a cluster id expands with the region; admin gets DbConnectAdmin tokens, other users DbConnect', async () => {
+  const ID = 'abcdefghijklmnopqrstuvwx12'
+  const endpoint = `${ID}.dsql.us-east-1.on.aws`
+  const admin = poolConfig({ dsql: true, hostname: ID, region: 'us-east-1', user: 'admin', credentials, ssl: { ca: 'PEM' } })
+  assert.equal(admin.host, endpoint)
+  assert.equal(admin.port, 5432)
+  assert.deepEqual(admin.ssl, { ca: 'PEM', rejectUnauthorized: true })
+  const adminToken = parseToken(await admin.password())
+  assert.deepEqual([adminToken.kind, adminToken.hostname, adminToken.region], ['dsql-admin', endpoint, 'us-east-1'])
+  verifyToken(await admin.password(), { AKIDEXAMPLE: SECRET }, { expectKind: 'dsql-admin', expectHostname: endpoint })
+
+  // An endpoint name: region inferred; any other user: DbConnect.
+  const role = postgresOptions({ dsql: true, hostname: endpoint, user: 'app_role', credentials })
+  assert.equal(role.host, endpoint)
+  assert.equal(parseToken(await role.pass()).kind, 'dsql')
+
+  const cases = [
+    [{ dsql: true, hostname: ID, user: 'admin' }, 'REGION_REQUIRED', /region is required/],
+    [{ dsql: true, hostname: 'not-a-cluster-id', region: 'us-east-1', user: 'admin' }, 'INVALID_HOSTNAME', /cluster id/],
+    [{ dsql: 'yes', hostname: ID, region: 'us-east-1', user: 'admin' }, 'INVALID_ARGUMENT_TYPE', /dsql must be a boolean/],
+  ]
+  for (const [options, code, message] of cases) {
+    for (const make of [poolConfig, postgresOptions]) {
+      assert.throws(() => make({ ...options, credentials }), (e) => e.code === code && message.test(e.message), `${make.name} ${inspect(options)}`)
+    }
+  }
+  // DSQL speaks PostgreSQL only.
+  assert.throws(() => connectionOptions({ dsql: true, hostname: ID, region: 'us-east-1', user: 'admin' }), /unknown option 'dsql'/)
+})
+
 test('subpath exports: CommonJS and ES modules give the same functions', async () => {
   for (const [name, keys] of [['pg', ['poolConfig']], ['postgres', ['options']],
     ['mysql2', ['connectionOptions', 'poolOptions', 'createPool', 'createConnection']]]) {
