@@ -22,6 +22,12 @@ E2E_MYSQL_PORT="${E2E_MYSQL_PORT:-13306}"
 # Database users created on both servers (PAM user = database user); two need escaping.
 # E2E_EXTRA_USERS="alice,bob" adds your own (comma-separated).
 E2E_USERS=(app_user 'app+user@x' "o'brien")
+# A name with every character that breaks naive quoting (both quote kinds, backtick, backslash,
+# a comment end, a space, non-ASCII), created by the same production DDL on both servers.
+E2E_HOSTILE_USER='h"o'"'"'st`i\le */ é'
+# A user that keeps password authentication (not in rds_iam / not AWSAuthenticationPlugin).
+E2E_PASSWORD_USER="${E2E_PASSWORD_USER:-password_user}"
+E2E_PASSWORD="${E2E_PASSWORD:-not-an-iam-token-0}"
 if [ -n "${E2E_EXTRA_USERS:-}" ]; then
   IFS=, read -r -a _extra <<< "$E2E_EXTRA_USERS"
   for _u in "${_extra[@]}"; do [ -n "$_u" ] && E2E_USERS+=("$_u"); done
@@ -127,6 +133,26 @@ e2e_pam_service() { # service host port region keys log
   printf '# auroraiam local emulator (%s); removed by e2e/teardown.sh\nauth    required %s %s\naccount required %s %s\n' \
     "$AURORAIAM_E2E_STATE" "$so" "$args" "$so" "$args" > "/etc/pam.d/$1"
   chmod 0644 "/etc/pam.d/$1"
+}
+
+# The auroraiam CLI (for create-user-sql): built from this workspace unless AURORAIAM_CLI names one.
+e2e_cli() {
+  local cli="${AURORAIAM_CLI:-}"
+  if [ -z "$cli" ]; then
+    (cd "$REPO_ROOT" && cargo build --release -q -p auroraiam-cli) >"$AURORAIAM_E2E_STATE/cli-build.log" 2>&1 \
+      || { tail -20 "$AURORAIAM_E2E_STATE/cli-build.log" >&2; e2e_die "building the auroraiam CLI failed"; }
+    cli="$REPO_ROOT/target/release/auroraiam"
+  fi
+  [ -x "$cli" ] || e2e_die "auroraiam CLI $cli not found"
+  echo "$cli"
+}
+
+# The production DDL for the IAM users: `auroraiam create-user-sql --dialect $1` for every
+# E2E user and the hostile one.
+e2e_create_user_sql() { # dialect
+  local args=() u
+  for u in "${E2E_USERS[@]}" "$E2E_HOSTILE_USER"; do args+=(--user "$u"); done
+  "$(e2e_cli)" create-user-sql --dialect "$1" "${args[@]}"
 }
 
 # Waits up to $2 seconds for command "$1" (a string) to succeed.

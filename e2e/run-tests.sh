@@ -228,6 +228,34 @@ if need cli "PostgreSQL rejections"; then
   unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 fi
 
+# Production DDL: the users were created by `auroraiam create-user-sql` (CREATE USER; GRANT
+# rds_iam), including a name that breaks naive quoting; a user outside rds_iam keeps its password.
+password_login() { # name server expect -- command...: logs in with a password; the verifier must not be asked
+  local name="$1" server="$2" expect="$3"; shift 4
+  local log; [ "$server" = pg ] && log="$E2E_PG_LOG" || log="$E2E_MYSQL_LOG"
+  N=$((N + 1))
+  local out="$OUT/$(printf '%02d' "$N")-$(echo "$name" | tr -c 'A-Za-z0-9_.-' '_').out"
+  local before; before=$(wc -l < "$log")
+  timeout 60 "$@" >"$out" 2>&1
+  local rc=$? after; after=$(wc -l < "$log")
+  if [ "$rc" != 0 ]; then fail "$name" "client exited $rc" "$out"
+  elif ! grep -qxF -- "$expect" "$out"; then fail "$name" "client did not print '$expect'" "$out"
+  elif [ "$after" != "$before" ]; then fail "$name" "the IAM verifier was asked ($((after - before)) new log line(s))" "$out"
+  else pass "$name"; fi
+}
+if need cli "PostgreSQL production DDL users"; then
+  login "psql, user with quotes, backtick, backslash, */, space, é (created by create-user-sql)" pg "$E2E_HOSTILE_USER" OK \
+    -- env "${PG_ENV[@]}" PGUSER="$E2E_HOSTILE_USER" PGSSLMODE=verify-full \
+       PGPASSWORD="$(env "${LONG_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_PG_PORT" --username "$E2E_HOSTILE_USER")" \
+       "${PSQL[@]}"
+  password_login "psql, user outside rds_iam logs in with its password" pg "$E2E_PASSWORD_USER" \
+    -- env "${PG_ENV[@]}" PGUSER="$E2E_PASSWORD_USER" PGSSLMODE=verify-full PGPASSWORD="$E2E_PASSWORD" "${PSQL[@]}"
+  login "psql rejects an IAM token for a user outside rds_iam (password auth)" pg "password authentication failed" NONE \
+    -- env "${PG_ENV[@]}" PGUSER="$E2E_PASSWORD_USER" PGSSLMODE=verify-full \
+       PGPASSWORD="$(env "${LONG_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_PG_PORT" --username "$E2E_PASSWORD_USER")" \
+       "${PSQL[@]}"
+fi
+
 echo "=== MariaDB $(mariadbd --version | sed -n 's/.*Ver \([^ ]*\).*/\1/p') on 127.0.0.1:$E2E_MYSQL_PORT"
 if need cli "mariadb CLI"; then
   for user in "${E2E_USERS[@]}"; do
@@ -238,6 +266,13 @@ if need cli "mariadb CLI"; then
       -- env MYSQL_PWD="$(env "${TEMP_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_MYSQL_PORT" --username "$user")" \
          "${MARIADB[@]}" -u "$user"
   done
+fi
+if need cli "MariaDB production DDL users"; then
+  login "mariadb CLI, user with quotes, backtick, backslash, */, space, é (created by create-user-sql)" mysql "$E2E_HOSTILE_USER@%" OK \
+    -- env MYSQL_PWD="$(env "${LONG_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_MYSQL_PORT" --username "$E2E_HOSTILE_USER")" \
+       "${MARIADB[@]}" -u "$E2E_HOSTILE_USER"
+  password_login "mariadb CLI, non-IAM user logs in with its password" mysql "$E2E_PASSWORD_USER@%" \
+    -- env MYSQL_PWD="$E2E_PASSWORD" "${MARIADB[@]}" -u "$E2E_PASSWORD_USER"
 fi
 if need python "PyMySQL"; then
   login "PyMySQL, Python token, user app_user" mysql "app_user@%" OK \

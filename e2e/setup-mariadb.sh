@@ -46,18 +46,29 @@ server_pid=$!
 e2e_wait_for "mariadb-admin --no-defaults --socket='$SOCK' ping" 30 \
   || { tail -20 "$MY/server.log" >&2; e2e_die "MariaDB did not start"; }
 
-sql_string() { local s="${1//\\/\\\\}"; printf "'%s'" "${s//\'/\'\'}"; }
-{
-  for user in "${E2E_USERS[@]}"; do
-    echo "CREATE USER $(sql_string "$user")@'%' IDENTIFIED VIA pam USING 'auroraiam-mysql' REQUIRE SSL;"
-  done
-} | mariadb --no-defaults --socket="$SOCK" -u root
+# The production DDL from `auroraiam create-user-sql --dialect mariadb`, with one documented
+# translation: this MariaDB has no AWSAuthenticationPlugin, so
+#   IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'  ->  IDENTIFIED VIA pam USING 'auroraiam-mysql'
+# (auth_pam with mysql_clear_password: the same client conversation). Nothing else changes.
+ddl="$(e2e_create_user_sql mariadb)" || e2e_die "auroraiam create-user-sql failed"
+printf '%s\n' "$ddl" | sed "s/ IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' / IDENTIFIED VIA pam USING 'auroraiam-mysql' /" \
+  > "$MY/users.sql"
+[ "$(grep -c "IDENTIFIED VIA pam USING 'auroraiam-mysql' REQUIRE SSL;$" "$MY/users.sql")" = "$(grep -c . "$MY/users.sql")" ] \
+  || e2e_die "create-user-sql output did not translate ($MY/users.sql)"
+mariadb --no-defaults --socket="$SOCK" -u root < "$MY/users.sql" || e2e_die "creating the users failed ($MY/users.sql)"
+# A user with a password (mysql_native_password), like any non-IAM user on RDS.
+pw_sql="$(printf '%s' "$E2E_PASSWORD" | sed "s/'/''/g")"
+echo "CREATE USER \`${E2E_PASSWORD_USER//\`/\`\`}\`@'%' IDENTIFIED BY '$pw_sql' REQUIRE SSL;" | mariadb --no-defaults --socket="$SOCK" -u root \
+  || e2e_die "creating the password user failed"
 
 e2e_common_env
 {
   e2e_env_add E2E_MYSQL_PORT "$E2E_MYSQL_PORT"
   e2e_env_add E2E_MYSQL_LOG "$MY/verifier.log"
   e2e_env_add E2E_MYSQL_SOCKET "$SOCK"
+  e2e_env_add E2E_PASSWORD_USER "$E2E_PASSWORD_USER"
+  e2e_env_add E2E_PASSWORD "$E2E_PASSWORD"
+  e2e_env_add E2E_HOSTILE_USER "$E2E_HOSTILE_USER"
 }
 ready=1
 e2e_log "MariaDB on 127.0.0.1:$E2E_MYSQL_PORT (TLS required, IAM tokens via mysql_clear_password + pam_auroraiam) ready in $(e2e_secs_since "$start") s"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts a local PostgreSQL that logs users in like Aurora PostgreSQL with rds_iam: the password
-# is an IAM token, checked by pam_auroraiam.so; TLS only (non-TLS is refused before any token
+# Starts a local PostgreSQL that logs users in like Aurora PostgreSQL: members of rds_iam give
+# an IAM token as the password, checked by pam_auroraiam.so (other users their password); TLS only (non-TLS is refused before any token
 # check). Root, loopback only, no systemd, all state under $AURORAIAM_E2E_STATE.
 #
 #   AURORAIAM_E2E_STATE=/tmp/aurora bash e2e/setup-postgres.sh   # then: source /tmp/aurora/env
@@ -50,12 +50,15 @@ ssl_key_file = '$PG/server.key'
 log_connections = on
 fsync = off
 CONF
-# Database "aurora" checks tokens for the endpoint name, every other one for localhost.
+# Like RDS: members of rds_iam log in with IAM tokens (`hostssl all +rds_iam all pam`), every
+# other user with its password. Database "aurora" checks tokens for the endpoint name, every
+# other one for localhost.
 cat > "$PG/data/pg_hba.conf" <<HBA
-# auroraiam local emulator: IAM tokens over TLS only, like Aurora PostgreSQL with rds_iam.
+# auroraiam local emulator: RDS's rule, IAM tokens over TLS for members of rds_iam.
 local   all     postgres                peer
-hostssl aurora  all       127.0.0.1/32  pam pamservice=auroraiam-pg-endpoint
-hostssl all     all       127.0.0.1/32  pam pamservice=auroraiam-pg
+hostssl aurora  +rds_iam  127.0.0.1/32  pam pamservice=auroraiam-pg-endpoint
+hostssl all     +rds_iam  127.0.0.1/32  pam pamservice=auroraiam-pg
+hostssl all     all       127.0.0.1/32  scram-sha-256
 host    all     all       127.0.0.1/32  reject
 host    all     all       ::1/128       reject
 HBA
@@ -64,9 +67,14 @@ as_pg "$PG_BIN/pg_ctl" -D "$PG/data" -l "$PG/server.log" -w -t 30 start >/dev/nu
 
 admin_sql() { as_pg "$PG_BIN/psql" -X -q -h "$PG/run" -p "$E2E_PG_PORT" -d postgres -v ON_ERROR_STOP=1 "$@"; }
 echo 'CREATE DATABASE aurora;' | admin_sql
-for user in "${E2E_USERS[@]}"; do
-  echo 'CREATE ROLE :"u" LOGIN;' | admin_sql -v u="$user"
-done
+# What RDS has: the rds_iam role. The users are created by the production DDL, unchanged
+# (`auroraiam create-user-sql --dialect postgresql`: CREATE USER …; GRANT rds_iam TO …;).
+echo 'CREATE ROLE rds_iam NOLOGIN;' | admin_sql
+ddl="$(e2e_create_user_sql postgresql)" || e2e_die "auroraiam create-user-sql failed"
+printf '%s\n' "$ddl" > "$PG/users.sql"
+admin_sql -f "$PG/users.sql" || e2e_die "creating the users with the production DDL failed ($PG/users.sql)"
+# A user outside rds_iam keeps password authentication.
+echo "CREATE USER :\"u\" PASSWORD :'p';" | admin_sql -v u="$E2E_PASSWORD_USER" -v p="$E2E_PASSWORD"
 
 e2e_common_env
 {
@@ -74,6 +82,9 @@ e2e_common_env
   e2e_env_add E2E_PG_BIN "$PG_BIN"
   e2e_env_add E2E_PG_LOG "$PG/verifier.log"
   e2e_env_add E2E_PG_SOCKET_DIR "$PG/run"
+  e2e_env_add E2E_PASSWORD_USER "$E2E_PASSWORD_USER"
+  e2e_env_add E2E_PASSWORD "$E2E_PASSWORD"
+  e2e_env_add E2E_HOSTILE_USER "$E2E_HOSTILE_USER"
 }
 ready=1
 e2e_log "PostgreSQL on 127.0.0.1:$E2E_PG_PORT (TLS only, IAM tokens via pam_auroraiam) ready in $(e2e_secs_since "$start") s"
