@@ -270,7 +270,7 @@ fi
 if need cli "MariaDB production DDL users"; then
   login "mariadb CLI, user with quotes, backtick, backslash, */, space, é (created by create-user-sql)" mysql "$E2E_HOSTILE_USER@%" OK \
     -- env MYSQL_PWD="$(env "${LONG_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_MYSQL_PORT" --username "$E2E_HOSTILE_USER")" \
-       "${MARIADB[@]}" -u "$E2E_HOSTILE_USER"
+       "${MARIADB[@]}" --raw -u "$E2E_HOSTILE_USER"
   password_login "mariadb CLI, non-IAM user logs in with its password" mysql "$E2E_PASSWORD_USER@%" \
     -- env MYSQL_PWD="$E2E_PASSWORD" "${MARIADB[@]}" -u "$E2E_PASSWORD_USER"
 fi
