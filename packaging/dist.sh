@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make dist`: every artifact users install, built from this checkout into dist/ (git-ignored):
 #
-#   python   dist/auroraiam-<v>-cp39-abi3-manylinux_2_34_x86_64.whl (maturin, checked with
-#            `auditwheel show`) and dist/auroraiam-<v>.tar.gz (sdist)
+#   python   dist/auroraiam-<v>-cp39-abi3-manylinux_2_34_x86_64.whl (pip/maturin PEP 517 build +
+#            `auditwheel repair`, checked with `auditwheel show`) and dist/auroraiam-<v>.tar.gz (sdist)
 #   sdist    build a wheel from that sdist in an empty directory (the sdist is complete)
 #   node     dist/auroraiam-<v>.tgz (`npm pack`, the prebuilt linux-x64-gnu addon inside)
 #   c        dist/auroraiam-<v>-linux-x86_64.tar.gz (include/, lib/ .so + .a, pkg-config, CMake,
@@ -56,14 +56,17 @@ max_glibc() {
 part_python() {
   tools_venv
   rm -f "$DIST"/auroraiam-*.whl "$DIST/auroraiam-$version.tar.gz"
+  # The wheel is built exactly as `make test-python` builds it (pip's PEP 517 build, maturin
+  # pinned in pyproject.toml), so after that suite cargo finds everything built; `auditwheel
+  # repair` then gives it the manylinux tag, refusing one the imported symbols do not allow.
   # The tag follows the glibc symbol versions the extension imports (printed below): linked on
   # this build machine (Debian 12, glibc 2.36), pthread_*, dlsym and friends bind to their
   # GLIBC_2.34 versions (libpthread merged into libc in 2.34), so the honest tag is
   # manylinux_2_34 (Debian 12, Ubuntu 22.04, RHEL 9, Amazon Linux 2023 and newer). An older tag
-  # (2_17, 2_28) needs an older sysroot (a manylinux container or `maturin --zig`). maturin's own
-  # check refuses a tag the symbols do not allow, and `auditwheel show` below checks again.
-  "$VENV/bin/maturin" build --release --strip --compatibility "manylinux_$MANYLINUX" \
-    -m bindings/python/Cargo.toml -o "$DIST" >&2
+  # (2_17, 2_28) needs an older sysroot (a manylinux container or `maturin --zig`).
+  rm -rf "$WORK/wheel"
+  "$PYTHON" -m pip wheel "${QUIET[@]}" --no-deps --wheel-dir "$WORK/wheel" ./bindings/python >&2
+  "$VENV/bin/auditwheel" repair --plat "manylinux_${MANYLINUX}_x86_64" -w "$DIST" "$WORK"/wheel/auroraiam-*.whl >&2
   local wheel
   wheel=$(ls "$DIST"/auroraiam-"$version"-cp39-abi3-manylinux*_x86_64.whl)
   local show
