@@ -66,7 +66,7 @@ part_python() {
   # (2_17, 2_28) needs an older sysroot (a manylinux container or `maturin --zig`).
   rm -rf "$WORK/wheel"
   "$PYTHON" -m pip wheel "${QUIET[@]}" --no-deps --wheel-dir "$WORK/wheel" ./bindings/python >&2
-  "$VENV/bin/auditwheel" repair --plat "manylinux_${MANYLINUX}_x86_64" -w "$DIST" "$WORK"/wheel/auroraiam-*.whl >&2
+  PATH="$VENV/bin:$PATH" "$VENV/bin/auditwheel" repair --plat "manylinux_${MANYLINUX}_x86_64" -w "$DIST" "$WORK"/wheel/auroraiam-*.whl >&2
   local wheel
   wheel=$(ls "$DIST"/auroraiam-"$version"-cp39-abi3-manylinux*_x86_64.whl)
   local show
