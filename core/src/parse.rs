@@ -146,13 +146,13 @@ pub fn parse_token(token: &str) -> Result<ParsedToken> {
     for pair in query.split('&') {
         let (key, value) = pair
             .split_once('=')
-            .ok_or_else(|| malformed(format!("query parameter {} has no '='", quoted(pair.split('=').next().unwrap_or("")))))?;
-        let key = percent_decode(key).ok_or_else(|| malformed(format!("query parameter name {} is badly percent-encoded", quoted(key))))?;
+            .ok_or_else(|| malformed(format!("query parameter {} has no '='", shown(pair))))?;
+        let key = percent_decode(key).ok_or_else(|| malformed(format!("query parameter name {} is badly percent-encoded", shown(key))))?;
         let value = Zeroizing::new(
             percent_decode(value).ok_or_else(|| malformed(format!("value of {key} is badly percent-encoded")))?,
         );
         if !KNOWN_PARAMS.contains(&key.as_str()) {
-            return Err(malformed(format!("unexpected query parameter {}", quoted(&key))));
+            return Err(malformed(format!("unexpected query parameter {}", shown(&key))));
         }
         if params.iter().any(|(k, _)| *k == key) {
             return Err(malformed(format!("query parameter {key} appears twice")));
@@ -166,15 +166,15 @@ pub fn parse_token(token: &str) -> Result<ParsedToken> {
         "connect" => TokenKind::Rds,
         "DbConnect" => TokenKind::Dsql,
         "DbConnectAdmin" => TokenKind::DsqlAdmin,
-        other => return Err(malformed(format!("Action {} is not connect, DbConnect or DbConnectAdmin", quoted(other)))),
+        other => return Err(malformed(format!("Action {} is not connect, DbConnect or DbConnectAdmin", shown(other)))),
     };
     let algorithm = require("X-Amz-Algorithm")?;
     if algorithm != ALGORITHM {
-        return Err(malformed(format!("X-Amz-Algorithm is {}, not {ALGORITHM}", quoted(algorithm))));
+        return Err(malformed(format!("X-Amz-Algorithm is {}, not {ALGORITHM}", shown(algorithm))));
     }
     let signed_headers = require("X-Amz-SignedHeaders")?;
     if signed_headers != "host" {
-        return Err(malformed(format!("X-Amz-SignedHeaders is {}; IAM database tokens sign only host", quoted(signed_headers))));
+        return Err(malformed(format!("X-Amz-SignedHeaders is {}; IAM database tokens sign only host", shown(signed_headers))));
     }
     let credential = require("X-Amz-Credential")?;
     let scope: Vec<&str> = credential.split('/').collect();
@@ -190,7 +190,7 @@ pub fn parse_token(token: &str) -> Result<ParsedToken> {
     if service != kind.service() {
         return Err(malformed(format!(
             "the credential scope names service {} but Action={} needs {}",
-            quoted(service),
+            shown(service),
             kind.action(),
             kind.service()
         )));
@@ -198,7 +198,7 @@ pub fn parse_token(token: &str) -> Result<ParsedToken> {
     crate::region::validate_region(region).map_err(|e| malformed(format!("credential scope region: {}", e.message())))?;
     let amz_date = require("X-Amz-Date")?;
     let signing_time = SigningTime::parse_amz_date(amz_date)
-        .ok_or_else(|| malformed(format!("X-Amz-Date {} is not a valid YYYYMMDDTHHMMSSZ time", quoted(amz_date))))?;
+        .ok_or_else(|| malformed(format!("X-Amz-Date {} is not a valid YYYYMMDDTHHMMSSZ time", shown(amz_date))))?;
     if scope_date != &amz_date[..8] {
         return Err(malformed(format!(
             "the credential scope date {scope_date} differs from the X-Amz-Date day {}",
@@ -210,7 +210,7 @@ pub fn parse_token(token: &str) -> Result<ParsedToken> {
         .parse::<u32>()
         .ok()
         .filter(|e| (1..=MAX_DSQL_EXPIRES_IN).contains(e) && !expires.starts_with('+'))
-        .ok_or_else(|| malformed(format!("X-Amz-Expires {} is not a number of seconds in 1..=604800", quoted(expires))))?;
+        .ok_or_else(|| malformed(format!("X-Amz-Expires {} is not a number of seconds in 1..=604800", shown(expires))))?;
     let signature = require("X-Amz-Signature")?;
     if signature.len() != 64 || !signature.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(malformed("X-Amz-Signature is not 64 lower-case hex digits"));
@@ -291,6 +291,21 @@ fn split_authority(authority: &str) -> Result<(&str, Option<u16>)> {
         None => None,
     };
     Ok((host, port))
+}
+
+/// Query text for an error message: quoted as usual, unless it contains a secret parameter
+/// (a corrupted `&` or `=` makes `X-Amz-Signature=<hex>` or `X-Amz-Security-Token=…` part of
+/// another parameter's name or value); then only its length is shown.
+fn shown(text: &str) -> String {
+    let has_secret = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        s.contains("x-amz-signature") || s.contains("x-amz-security-token")
+    };
+    if has_secret(text) || percent_decode(text).is_some_and(|d| has_secret(&d)) {
+        format!("<{} bytes holding a secret parameter, not shown>", text.len())
+    } else {
+        quoted(text)
+    }
 }
 
 /// The token with its signature and session token masked, safe for logs. Never fails: text that
@@ -396,5 +411,26 @@ mod tests {
         assert!(r.contains("DBUser=a%20b%2Bc"));
         assert_eq!(redact_token("hunter2"), "<redacted: 7 bytes, not a token>");
         assert!(!redact_token("h/?X-Amz-Signature%3Dabc").contains("abc") || redact_token("h/?X-Amz-Signature%3Dabc") == "h/?<redacted>");
+    }
+
+    #[test]
+    fn errors_never_echo_a_signature_or_session_token_merged_into_another_parameter() {
+        // Found by fuzz/fuzz_targets/sign_roundtrip.rs: one corrupted byte ('=' or '&') made the
+        // whole X-Amz-Signature=<hex> part of a parameter name or value the message quoted.
+        let good = token(Some("SECRETSESSIONTOKEN"));
+        let sig = good[good.rfind('=').unwrap() + 1..].to_string();
+        let cases = [
+            good.replace("X-Amz-Signature=", "X-Amz-Signatures"),
+            good.replace("&X-Amz-Signature=", "#X-Amz-Signature="),
+            good.replace("X-Amz-SignedHeaders=host&", "X-Amz-SignedHeaders=host%26"),
+            good.replace("X-Amz-Security-Token=", "X-Amz-Security-Tokens"),
+            good.replace("&X-Amz-Security-Token=", "&X-Amz-Expires=9&X-Amz-Security-Token="),
+            good.replace("X-Amz-Signature=", "X-Amz-Signature%3D") + "=x",
+        ];
+        for t in cases {
+            let e = parse_token(&t).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::TokenMalformed, "{t}");
+            assert!(!e.message().contains(&sig) && !e.message().contains("SECRETSESSION"), "{}", e.message());
+        }
     }
 }
