@@ -6,7 +6,8 @@
 #      library (--no-default-features: no default credential chain); their stripped sizes
 #   4. C tests (-std=c11 -Wall -Wextra -Wpedantic -Werror) against the shared and the static
 #      library: every shared vector, the API contract and bad input, 8 threads x 10 s, token
-#      inspection (parse/verify/diagnose/redact of every vector token), the token provider
+#      inspection (parse/verify/diagnose/redact of every vector token), the shared bad-input table
+#      (tests/bad_inputs.json), the token provider
 #      (explicit, environment, C callback, and the default chain against the loopback AWS
 #      endpoint emulator, tests/emulators/aws_endpoints.py, in a hermetic AWS_* environment)
 #   5. the same under AddressSanitizer + UndefinedBehaviorSanitizer, and under valgrind
@@ -108,7 +109,8 @@ compile_all() {
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_threads" tests/c/test_threads.c "${VECTOR_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_inspect" tests/c/test_inspect.c "${VECTOR_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_provider" tests/c/test_provider.c "${EMULATOR_SRC[@]}" "${flags[@]}"
-    echo "compiled $kind: test_vectors test_api test_policy test_threads test_inspect test_provider"
+    gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_bad_inputs" tests/c/test_bad_inputs.c tests/c/json.c tests/c/check.c "${flags[@]}"
+    echo "compiled $kind: test_vectors test_api test_policy test_threads test_inspect test_provider test_bad_inputs"
   done
   g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -O2 "-I$ROOT/include" -o "$OUT/shared/test_cxx" tests/c/test_cxx.cpp "${SHARED[@]}"
   g++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -Wold-style-cast -Wzero-as-null-pointer-constant "-I$ROOT/include" \
@@ -303,6 +305,8 @@ step threads-10s-shared "$OUT/shared/test_threads" --seconds "$THREAD_SECONDS"
 step threads-static "$OUT/static/test_threads" --rounds 2
 step inspect-shared "$OUT/shared/test_inspect"
 step inspect-static "$OUT/static/test_inspect"
+step bad-inputs-shared "$OUT/shared/test_bad_inputs"
+step bad-inputs-static "$OUT/static/test_bad_inputs"
 step provider-shared hermetic "$OUT/shared/test_provider"
 step provider-static hermetic "$OUT/static/test_provider" --quick
 step cxx "$OUT/shared/test_cxx"
@@ -312,6 +316,7 @@ step asan-ubsan-api "$OUT/asan/test_api"
 step asan-ubsan-policy "$OUT/asan/test_policy"
 step asan-ubsan-threads "$OUT/asan/test_threads" --rounds 2
 step asan-ubsan-inspect "$OUT/asan/test_inspect"
+step asan-ubsan-bad-inputs "$OUT/asan/test_bad_inputs"
 step asan-ubsan-provider hermetic "$OUT/asan/test_provider" --quick
 step valgrind-vectors "${VALGRIND[@]}" "$OUT/shared/test_vectors"
 step valgrind-api "${VALGRIND[@]}" "$OUT/shared/test_api"
