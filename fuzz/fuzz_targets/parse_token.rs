@@ -1,0 +1,42 @@
+//! parse_token and redact_token on arbitrary text: never panic; a parsed token parses again to
+//! the same fields; Debug of the parse and the redacted text never show the signature or the
+//! session token.
+#![no_main]
+
+use auroraiam::{parse_token, redact_token, MAX_TOKEN_LEN};
+use auroraiam_fuzz::{assert_not_shown, signature_of};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    auroraiam_fuzz::set_input(data);
+    let text = String::from_utf8_lossy(data);
+    let redacted = redact_token(&text);
+    match parse_token(&text) {
+        Ok(p) => {
+            assert!(text.len() <= MAX_TOKEN_LEN);
+            let sig = signature_of(&text).unwrap_or("");
+            let debug = format!("{p:?}");
+            assert_not_shown("Debug of a parsed token", &debug, &[sig]);
+            assert_not_shown("redact_token", &redacted, &[sig]);
+            if p.has_session_token() {
+                // The raw session token value, as written in the token.
+                if let Some(st) = text.split(['?', '&']).find_map(|q| q.strip_prefix("X-Amz-Security-Token=")) {
+                    assert_not_shown("Debug of a parsed token", &debug, &[st]);
+                    assert_not_shown("redact_token", &redacted, &[st]);
+                }
+            }
+            // Parsing is a function of the text.
+            let again = parse_token(&text).expect("a token parses twice");
+            assert_eq!(format!("{again:?}"), debug);
+            assert_eq!(p.expires_at_unix(), p.signing_time().unix_seconds() + i64::from(p.expires_in()));
+            assert_eq!(p.length(), text.len());
+        }
+        Err(e) => {
+            let name = e.code().name();
+            assert!(name == "TOKEN_MALFORMED" || name == "INVALID_UTF8", "parse_token failed with {name}");
+            assert!(!e.message().is_empty());
+            let sig = signature_of(&text).filter(|s| s.len() == 64).unwrap_or("");
+            assert_not_shown("parse_token error", e.message(), &[sig]);
+        }
+    }
+});
