@@ -18,6 +18,8 @@ mod generate;
 mod input;
 #[path = "../../cli/src/inspect.rs"]
 mod inspect;
+#[path = "../../cli/src/output.rs"]
+mod output;
 #[path = "../../cli/src/verify.rs"]
 mod verify;
 
