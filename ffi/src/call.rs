@@ -3,69 +3,10 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+pub(crate) use crate::guard::infallible;
+use crate::failure::Failure;
 use crate::last_error;
 use crate::result::auroraiam_result;
-
-/// Why a call failed: the status to return and the detail message (never a secret).
-#[derive(Debug)]
-pub struct Failure {
-    result: auroraiam_result,
-    message: String,
-}
-
-impl Failure {
-    /// A required pointer argument was NULL.
-    pub(crate) fn null_argument(field: &str) -> Failure {
-        Failure {
-            result: auroraiam_result::NullArgument,
-            message: format!("{field} is NULL"),
-        }
-    }
-
-    /// A core error code with a message written at the boundary (conversions the core has no
-    /// helper for, e.g. a negative number of seconds).
-    pub(crate) fn core(code: auroraiam::ErrorCode, message: impl Into<String>) -> Failure {
-        Failure::from(auroraiam::Error::new(code, message))
-    }
-
-    /// The function needs a cargo feature this build was made without.
-    #[cfg_attr(feature = "credential-chain", allow(dead_code))]
-    pub(crate) fn unsupported(message: impl Into<String>) -> Failure {
-        Failure {
-            result: auroraiam_result::Unsupported,
-            message: message.into(),
-        }
-    }
-
-    /// The detail message.
-    pub(crate) fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// A length argument cannot describe a buffer.
-    pub(crate) fn invalid_length(field: &str, len: usize) -> Failure {
-        Failure {
-            result: auroraiam_result::InvalidLength,
-            message: format!("{field}_len {len} is larger than any object can be (PTRDIFF_MAX)"),
-        }
-    }
-}
-
-impl From<auroraiam::Error> for Failure {
-    fn from(error: auroraiam::Error) -> Failure {
-        let result = auroraiam_result::from_code(error.code());
-        let message = if result == auroraiam_result::Internal {
-            format!(
-                "unmapped core error {}: {}",
-                error.code().name(),
-                error.message()
-            )
-        } else {
-            error.message().to_string()
-        };
-        Failure { result, message }
-    }
-}
 
 /// Runs the body of a fallible export: `Ok` becomes `AURORAIAM_RESULT_OK` and clears the
 /// thread's detail message, an error or a caught panic sets it.
@@ -79,8 +20,8 @@ pub(crate) fn call(
             auroraiam_result::Ok
         }
         Ok(Err(failure)) => {
-            last_error::set(&failure.message);
-            failure.result
+            last_error::set(failure.message());
+            failure.result()
         }
         Err(_) => {
             last_error::set(&format!(
@@ -89,11 +30,6 @@ pub(crate) fn call(
             auroraiam_result::Panic
         }
     }
-}
-
-/// Runs the body of an export that cannot fail; a caught panic returns `fallback`.
-pub(crate) fn infallible<T>(fallback: T, body: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use std::time::SystemTime;
 
 use auroraiam::{credentials_from_parts, expiry_from_unix_seconds, Credentials, ErrorCode};
 
-use crate::call::{call, Failure};
+use crate::call::call;
+use crate::failure::Failure;
 use crate::ptr::{
     bytes_arg, object_mut_arg, opt_bytes_arg, opt_i64_arg, opt_str_arg, str_arg, UserData,
 };

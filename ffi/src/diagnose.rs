@@ -31,7 +31,7 @@ pub struct auroraiam_diagnose_options {
 }
 
 impl auroraiam_diagnose_options {
-    fn to_core(&self) -> Result<DiagnoseOptions<'_>, crate::call::Failure> {
+    fn to_core(&self) -> Result<DiagnoseOptions<'_>, crate::failure::Failure> {
         let mut o = DiagnoseOptions::at(self.now.now()?);
         if let Some(skew) = self.max_clock_skew_secs {
             o.max_clock_skew_secs = skew;
@@ -84,7 +84,7 @@ pub unsafe extern "C" fn auroraiam_diagnose_options_free(options: *mut auroraiam
 unsafe fn set(
     function: &'static str,
     options: *mut auroraiam_diagnose_options,
-    f: impl FnOnce(&mut auroraiam_diagnose_options) -> Result<(), crate::call::Failure>,
+    f: impl FnOnce(&mut auroraiam_diagnose_options) -> Result<(), crate::failure::Failure>,
 ) -> auroraiam_result {
     call(function, || {
         // SAFETY: forwarded contract.

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use auroraiam::TokenKind;
 
-use crate::call::Failure;
+use crate::failure::Failure;
 use crate::ptr::static_text;
 
 /// The kind of a token: which service it is signed for and which action it grants.
@@ -75,7 +75,7 @@ pub(crate) fn kind_arg(number: u32, field: &str) -> Result<TokenKind, Failure> {
 /// Returns a static NUL-terminated string: never free it; never NULL. Thread-safe.
 #[no_mangle]
 pub extern "C" fn auroraiam_token_kind_name(kind: u32) -> *const c_char {
-    crate::call::infallible(
+    crate::guard::infallible(
         c"unknown".as_ptr(),
         || match auroraiam_token_kind::from_number(kind) {
             Some(k) => static_text(k.to_core().name()),

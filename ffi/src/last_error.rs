@@ -46,7 +46,7 @@ pub(crate) fn clear() {
 /// `buf` is NULL or points to `buf_len` writable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn auroraiam_last_error_message(buf: *mut c_char, buf_len: usize) -> usize {
-    crate::call::infallible(0, || {
+    crate::guard::infallible(0, || {
         LAST_ERROR.with(|m| {
             // SAFETY: forwarded contract.
             unsafe { copy_to_buffer(&m.borrow(), buf, buf_len) }

@@ -4,8 +4,11 @@
 //! `auroraiam_result` values, and owns no rule of its own. `include/auroraiam.h` is generated
 //! from this crate by cbindgen (`make header`); the doc comments here become the header's.
 //!
-//! Layout: [`ptr`] holds every raw-pointer operation, [`call`] the panic guard every export runs
-//! in, [`result`] the status enum, [`last_error`] the per-thread detail message, and
+//! Layout, bottom up (no module uses one listed after it; `scripts/module-loops.py` checks
+//! there are no loops): [`guard`] the panic guard of infallible exports, [`result`] the status
+//! enum, [`failure`] why a call failed (status + message), [`ptr`] every raw-pointer operation,
+//! [`last_error`] the per-thread detail message, [`call`] the guard every fallible export runs
+//! in, and
 //! [`version`], [`signer`], [`token`] the exported functions of token generation;
 //! [`inspect`], [`diagnose`], [`verify`] those of reading, diagnosing and verifying tokens;
 //! [`provider`] and [`credentials_callback`] the cached token provider and its sources.
@@ -17,6 +20,8 @@ pub mod call;
 pub mod constants;
 pub mod credentials_callback;
 pub mod diagnose;
+pub mod failure;
+mod guard;
 pub mod inspect;
 pub mod kind;
 pub mod last_error;

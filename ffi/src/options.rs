@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use auroraiam::{ErrorCode, SigningTime};
 
-use crate::call::Failure;
+use crate::failure::Failure;
 
 /// The clock of a check: an explicit instant, or the system clock when the check runs.
 #[derive(Clone, Copy, Debug, Default)]

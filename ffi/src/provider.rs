@@ -10,7 +10,8 @@ use auroraiam::{
     TokenProvider, TokenRequest,
 };
 
-use crate::call::{call, infallible, Failure};
+use crate::call::{call, infallible};
+use crate::failure::Failure;
 use crate::credentials_callback::{auroraiam_credentials_callback, credentials, CallbackSource};
 use crate::options::duration_secs;
 use crate::ptr::{

@@ -8,7 +8,7 @@ use std::ptr::NonNull;
 
 use zeroize::Zeroize;
 
-use crate::call::Failure;
+use crate::failure::Failure;
 
 /// Borrows a required NUL-terminated UTF-8 string argument.
 ///
@@ -306,11 +306,6 @@ impl SecretBuffer {
     pub(crate) fn written(&self, len: usize) -> Option<&[u8]> {
         self.0.get(..len)
     }
-}
-
-/// A static NUL-terminated string as a C pointer (valid for the life of the process).
-pub(crate) fn static_c_str(text: &'static CStr) -> *const c_char {
-    text.as_ptr()
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use std::sync::OnceLock;
 
 use auroraiam::ErrorCode;
 
-use crate::ptr::static_c_str;
 
 /// Status of a call: `AURORAIAM_RESULT_OK` (0) or the reason it failed.
 ///
@@ -210,8 +209,8 @@ fn entry(number: u32) -> Option<&'static Entry> {
 /// `auroraiam_last_error_message()`. Thread-safe.
 #[no_mangle]
 pub extern "C" fn auroraiam_result_str(result: u32) -> *const c_char {
-    crate::call::infallible(c"unknown auroraiam_result value".as_ptr(), || {
-        entry(result).map_or(static_c_str(c"unknown auroraiam_result value"), |e| {
+    crate::guard::infallible(c"unknown auroraiam_result value".as_ptr(), || {
+        entry(result).map_or(c"unknown auroraiam_result value".as_ptr(), |e| {
             e.description.as_ptr()
         })
     })
@@ -226,8 +225,8 @@ pub extern "C" fn auroraiam_result_str(result: u32) -> *const c_char {
 /// NULL. Thread-safe.
 #[no_mangle]
 pub extern "C" fn auroraiam_result_name(result: u32) -> *const c_char {
-    crate::call::infallible(c"UNKNOWN".as_ptr(), || {
-        entry(result).map_or(static_c_str(c"UNKNOWN"), |e| e.name.as_ptr())
+    crate::guard::infallible(c"UNKNOWN".as_ptr(), || {
+        entry(result).map_or(c"UNKNOWN".as_ptr(), |e| e.name.as_ptr())
     })
 }
 

@@ -2,9 +2,10 @@
 
 use std::ffi::c_char;
 
-use auroraiam::{SigningTime, TokenRequest};
+use auroraiam::{SigningTime, TokenRequest, TokenRequestBuilder};
 
-use crate::call::{call, infallible, Failure};
+use crate::call::{call, infallible};
+use crate::failure::Failure;
 use crate::ptr::{
     bytes_arg, object_arg, opt_bytes_arg, opt_str_arg, str_arg, token_free, token_into_raw, Out,
 };
@@ -44,34 +45,32 @@ struct Dsql<'a> {
     expires_in: i64,
 }
 
-fn sign_rds(
-    signer: &auroraiam_signer,
-    a: Rds<'_>,
-    when: When,
-    out: Out<*mut c_char>,
-) -> Result<(), Failure> {
-    let request = TokenRequest::rds(a.hostname, a.port, a.username)
-        .maybe_region(a.region)
-        .expires_in_secs(a.expires_in)
-        .build()?;
-    let token = signer.inner.sign(&request, when.signing_time()?)?;
-    // SAFETY: `out` was checked non-NULL; the caller promised it is writable.
-    unsafe { out.write(token_into_raw(token.as_str())) };
-    Ok(())
+impl<'a> Rds<'a> {
+    fn request(&self) -> TokenRequestBuilder<'a> {
+        TokenRequest::rds(self.hostname, self.port, self.username)
+            .maybe_region(self.region)
+            .expires_in_secs(self.expires_in)
+    }
 }
 
-fn sign_dsql(
+impl<'a> Dsql<'a> {
+    fn request(&self) -> TokenRequestBuilder<'a> {
+        TokenRequest::dsql(self.hostname, self.admin)
+            .maybe_region(self.region)
+            .expires_in_secs(self.expires_in)
+    }
+}
+
+/// Signs the request of either kind (the core validates it) and hands the token out.
+fn sign(
     signer: &auroraiam_signer,
-    a: Dsql<'_>,
+    request: TokenRequestBuilder<'_>,
     when: When,
     out: Out<*mut c_char>,
 ) -> Result<(), Failure> {
-    let request = TokenRequest::dsql(a.hostname, a.admin)
-        .maybe_region(a.region)
-        .expires_in_secs(a.expires_in)
-        .build()?;
+    let request = request.build()?;
     let token = signer.inner.sign(&request, when.signing_time()?)?;
-    // SAFETY: as in sign_rds.
+    // SAFETY: `out` was checked non-NULL; the caller promised it is writable.
     unsafe { out.write(token_into_raw(token.as_str())) };
     Ok(())
 }
@@ -106,7 +105,7 @@ unsafe fn rds_c_strings(
                 },
             )
         };
-        sign_rds(signer, args, when, Out::new(token_out, "token_out")?)
+        sign(signer, args.request(), when, Out::new(token_out, "token_out")?)
     })
 }
 
@@ -138,7 +137,7 @@ unsafe fn dsql_c_strings(
                 },
             )
         };
-        sign_dsql(signer, args, when, Out::new(token_out, "token_out")?)
+        sign(signer, args.request(), when, Out::new(token_out, "token_out")?)
     })
 }
 
@@ -273,9 +272,7 @@ pub unsafe extern "C" fn auroraiam_signer_rds_token_len(
                 },
             )
         };
-        sign_rds(
-            signer,
-            args,
+        sign(signer, args.request(),
             When::At(signing_time),
             Out::new(token_out, "token_out")?,
         )
@@ -390,9 +387,7 @@ pub unsafe extern "C" fn auroraiam_signer_dsql_token_len(
                 },
             )
         };
-        sign_dsql(
-            signer,
-            args,
+        sign(signer, args.request(),
             When::At(signing_time),
             Out::new(token_out, "token_out")?,
         )

@@ -5,7 +5,8 @@ use std::ffi::{c_char, c_int, c_void};
 
 use auroraiam::{verify_token, ErrorCode, TokenKind, VerifyOptions, Zeroizing};
 
-use crate::call::{call, infallible, Failure};
+use crate::call::{call, infallible};
+use crate::failure::Failure;
 use crate::inspect::{auroraiam_token_info, store_info};
 use crate::kind::kind_arg;
 use crate::options::{port, seconds_u32, Clock};
