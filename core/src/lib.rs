@@ -32,6 +32,7 @@ mod credential_cache;
 mod credentials;
 #[cfg(feature = "tokio-postgres")]
 pub mod tokio_postgres_pool;
+mod default_source;
 mod diagnose;
 mod encoding;
 mod error;
@@ -44,6 +45,7 @@ mod region;
 mod request;
 mod sha256;
 mod signer;
+mod signer_memo;
 mod signing_key;
 mod source;
 #[cfg(feature = "sqlx")]
@@ -86,7 +88,9 @@ pub use request::{
     MAX_DSQL_EXPIRES_IN, MAX_RDS_EXPIRES_IN, MAX_USERNAME_LEN,
 };
 pub use signer::{generate_token, Signer};
-pub use source::{default_source, has_default_chain, CredentialsSource, EnvironmentSource, FnSource, StaticSource};
+pub use signer_memo::{forced_refresh_due, valid_until, SignerMemo, FORCED_REFRESH_WINDOW};
+pub use default_source::{default_source, has_default_chain};
+pub use source::{CredentialsSource, EnvironmentSource, FnSource, StaticSource};
 pub use time::{AmzDate, CivilTime, SigningTime};
 pub use token::AuthToken;
 pub use token_provider::{TokenProvider, DEFAULT_REFRESH_MARGIN};

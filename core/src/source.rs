@@ -2,7 +2,6 @@
 //! `credential-chain` feature) the AWS SDKs' default chain.
 
 use std::fmt;
-use std::sync::Arc;
 
 use crate::credentials::{credentials_from_env, validate_credentials, Credentials};
 use crate::error::Result;
@@ -84,22 +83,4 @@ impl<F> fmt::Debug for FnSource<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FnSource").field("name", &self.name).finish_non_exhaustive()
     }
-}
-
-/// The source used when the caller gives none: the default chain when the crate is built with
-/// `credential-chain`, otherwise the environment variables.
-pub fn default_source() -> Arc<dyn CredentialsSource> {
-    #[cfg(feature = "credential-chain")]
-    {
-        Arc::new(crate::chain::DefaultChainSource::new())
-    }
-    #[cfg(not(feature = "credential-chain"))]
-    {
-        Arc::new(EnvironmentSource)
-    }
-}
-
-/// True when this build resolves credentials with the AWS SDKs' default chain.
-pub const fn has_default_chain() -> bool {
-    cfg!(feature = "credential-chain")
 }
