@@ -1,7 +1,7 @@
 //! `auroraiam.Credentials` and the conversion of every accepted `credentials=` form into a
 //! [`Signer`] (which validates the credentials and caches derived signing keys).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use auroraiam::{credentials_from_parts, Credentials, Error, ErrorCode, Signer, SigningTime};
@@ -12,6 +12,7 @@ use pyo3::types::{PyDict, PyMapping, PyString};
 use crate::args::{instant, optional_text, text, to_datetime};
 use crate::default_chain::default_signer;
 use crate::errors::{to_py_err, wrong_type, IntoPyResult};
+use crate::memo::LAST_SIGNER;
 
 /// AWS credentials for signing: an access key id, a secret access key and, for temporary
 /// credentials, a session token and an expiry. `repr()` shows only the access key id.
@@ -174,16 +175,7 @@ fn signer_from_parts(py: Python<'_>, parts: &Parts<'_>) -> PyResult<Arc<Signer>>
         Some((value, label)) => optional_text(Some(value), label)?,
         None => None,
     };
-    let same = |known: &Credentials| {
-        known.access_key_id() == key
-            && known.secret_access_key() == secret
-            && known.session_token() == token
-            && known.expiry() == parts.expiry
-    };
-    if let Some(signer) = remembered(same) {
-        return Ok(signer);
-    }
-    remember(credentials_from_parts(key, secret, token, parts.expiry).or_raise(py)?).or_raise(py)
+    LAST_SIGNER.signer_for_parts(key, secret, token, parts.expiry).or_raise(py)
 }
 
 /// Looks one credential up in a mapping: its key names (boto3's, then STS's as in
@@ -245,33 +237,4 @@ fn from_botocore<'py>(value: &Bound<'py, PyAny>) -> PyResult<Parts<'py>> {
         token: token.map(|t| (t, "credentials.token")),
         expiry: None,
     })
-}
-
-/// The signer last built from env / mapping / botocore credentials, so that repeated calls with
-/// the same credentials reuse its derived signing keys, as an `auroraiam.Credentials` does.
-static LAST_SIGNER: Mutex<Option<Arc<Signer>>> = Mutex::new(None);
-
-fn remembered(same: impl Fn(&Credentials) -> bool) -> Option<Arc<Signer>> {
-    let last = LAST_SIGNER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    last.as_ref().filter(|signer| same(signer.credentials())).cloned()
-}
-
-fn remember(credentials: Credentials) -> Result<Arc<Signer>, Error> {
-    let signer = Arc::new(Signer::new(credentials)?);
-    *LAST_SIGNER.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(signer.clone());
-    Ok(signer)
-}
-
-/// The remembered signer if it holds these credentials, else a new one (remembered).
-pub(crate) fn reuse_or_new(credentials: Credentials) -> Result<Arc<Signer>, Error> {
-    let same = |known: &Credentials| {
-        known.access_key_id() == credentials.access_key_id()
-            && known.secret_access_key() == credentials.secret_access_key()
-            && known.session_token() == credentials.session_token()
-            && known.expiry() == credentials.expiry()
-    };
-    match remembered(same) {
-        Some(signer) => Ok(signer),
-        None => remember(credentials),
-    }
 }

@@ -21,14 +21,11 @@ use auroraiam::{
 };
 use pyo3::prelude::*;
 
-use crate::credentials::reuse_or_new;
 use crate::errors::IntoPyResult;
+use crate::memo::{CHAIN_SIGNER, LAST_SIGNER};
 
 /// The shared caches, by profile (`None`: the chain's own choice, `AWS_PROFILE` or `default`).
 static CHAINS: Mutex<Vec<(Option<String>, Arc<CredentialCache>)>> = Mutex::new(Vec::new());
-
-/// The signer of the free functions for the chain's last credentials (not the environment's).
-static CHAIN_SIGNER: Mutex<Option<Arc<Signer>>> = Mutex::new(None);
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -89,18 +86,15 @@ fn chain_credentials(profile: Option<&str>, cache: &CredentialCache, margin: Dur
 /// `DEFAULT_REFRESH_MARGIN` (60 s) before they expire.
 pub(crate) fn default_signer(py: Python<'_>) -> PyResult<Arc<Signer>> {
     if let Some(credentials) = from_environment().or_raise(py)? {
-        return reuse_or_new(credentials).or_raise(py);
+        return LAST_SIGNER.signer_for(credentials).or_raise(py);
     }
-    let valid_until = SystemTime::now() + DEFAULT_REFRESH_MARGIN;
-    if let Some(signer) = lock(&CHAIN_SIGNER).as_ref().filter(|s| s.credentials().expiry().is_none_or(|e| e > valid_until)) {
-        return Ok(signer.clone());
+    if let Some(signer) = CHAIN_SIGNER.fresh(SystemTime::now(), DEFAULT_REFRESH_MARGIN) {
+        return Ok(signer);
     }
     let credentials = py
         .detach(|| shared_chain(None).and_then(|cache| cache.get(SystemTime::now() + DEFAULT_REFRESH_MARGIN)))
         .or_raise(py)?;
-    let signer = Arc::new(Signer::new(credentials).or_raise(py)?);
-    *lock(&CHAIN_SIGNER) = Some(signer.clone());
-    Ok(signer)
+    CHAIN_SIGNER.remember(credentials).or_raise(py)
 }
 
 /// The default chain as the source of a `Signer`: the environment, else the shared cache, asked
@@ -130,7 +124,7 @@ impl DefaultChain {
     /// Forgets the shared credentials too (a rejected token may mean revoked credentials).
     pub(crate) fn invalidate(&self) {
         self.cache.invalidate();
-        *lock(&CHAIN_SIGNER) = None;
+        CHAIN_SIGNER.forget();
     }
 }
 
@@ -157,7 +151,7 @@ impl std::fmt::Debug for DefaultChain {
 #[pyfunction]
 pub(crate) fn _reset_default_chain() {
     lock(&CHAINS).clear();
-    *lock(&CHAIN_SIGNER) = None;
+    CHAIN_SIGNER.forget();
 }
 
 /// `auroraiam._auroraiam._has_default_chain()`: whether this build has the credential chain.

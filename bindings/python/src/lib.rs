@@ -19,6 +19,7 @@ mod default_chain;
 mod errors;
 mod fastcall;
 mod inspect;
+mod memo;
 mod request;
 mod signer;
 
