@@ -8,7 +8,7 @@ path). Each crate's modules must form a graph without cycles, so every crate rea
     python3 scripts/module-loops.py            # core ffi cli bindings/python bindings/node pam
     python3 scripts/module-loops.py core/src   # one crate
 
-Only top-level modules (one file each, `src/<name>.rs`) are nodes; `#[cfg(test)]` code is
+Only top-level modules are nodes (`src/<name>.rs`, or a directory `src/<name>/` with its files); `#[cfg(test)]` code is
 skipped (tests may use anything).
 """
 import re
@@ -31,10 +31,12 @@ def strip(text: str) -> str:
 
 
 def graph(src: Path) -> dict[str, set[str]]:
-    modules = {p.stem: p for p in src.glob("*.rs") if p.stem not in ("lib", "main")}
+    modules = {p.stem: [p] for p in src.glob("*.rs") if p.stem not in ("lib", "main")}
+    # A directory module (`src/policy/mod.rs` and its files) is one node.
+    modules.update({d.name: sorted(d.rglob("*.rs")) for d in src.iterdir() if (d / "mod.rs").is_file()})
     edges: dict[str, set[str]] = {m: set() for m in modules}
-    for name, path in modules.items():
-        text = strip(path.read_text())
+    for name, paths in modules.items():
+        text = "\n".join(strip(path.read_text()) for path in paths)
         targets = set(PATH.findall(text))
         for group in USE_GROUP.findall(text):
             targets.update(re.findall(r"(?:^|,)\s*([a-z_][a-z0-9_]*)\s*(?:::|,|$)", group.strip()))
