@@ -11,6 +11,13 @@ E2E_ACCESS_KEY_ID="${E2E_ACCESS_KEY_ID:-AKIAEMULATOREXAMPLE1}"
 E2E_SECRET_ACCESS_KEY="${E2E_SECRET_ACCESS_KEY:-emulatorSecretKey/0000000000000000000000+1}"
 E2E_TEMP_ACCESS_KEY_ID="${E2E_TEMP_ACCESS_KEY_ID:-ASIAEMULATOR00000002}"
 E2E_TEMP_SECRET_ACCESS_KEY="${E2E_TEMP_SECRET_ACCESS_KEY:-emulatorTemporarySecret/000000000000000+2}"
+# A third key whose tokens are also checked against an IAM policy (key file `policy=`): it
+# allows rds-db:connect as app_user only, so any other user is refused with POLICY_DENIED.
+E2E_POLICY_ACCESS_KEY_ID="${E2E_POLICY_ACCESS_KEY_ID:-AKIAEMULATORPOLICY03}"
+E2E_POLICY_SECRET_ACCESS_KEY="${E2E_POLICY_SECRET_ACCESS_KEY:-emulatorPolicySecretKey/000000000000000+3}"
+# The account and resource id the emulated database has (what policies name).
+E2E_ACCOUNT_ID="${E2E_ACCOUNT_ID:-111122223333}"
+E2E_RESOURCE_ID="${E2E_RESOURCE_ID:-cluster-AURORAIAMEMULATOR0000000000}"
 # What Aurora checks a token against: the signing host and region. PostgreSQL also has a second
 # service for a real-looking endpoint name (clients dial 127.0.0.1 and sign for the name, as
 # through a tunnel), so code that infers the region from the endpoint runs unchanged.
@@ -107,11 +114,14 @@ e2e_make_tls() {
 
 # Key file for the verifier: mode 0600, owned by the user the PAM module runs as.
 e2e_write_keys() { # path owner
-  local path="$1" owner="$2"
-  ( umask 077; printf '# Emulated IAM: ACCESS_KEY_ID SECRET_ACCESS_KEY\n%s %s\n%s %s\n' \
-      "$E2E_ACCESS_KEY_ID" "$E2E_SECRET_ACCESS_KEY" "$E2E_TEMP_ACCESS_KEY_ID" "$E2E_TEMP_SECRET_ACCESS_KEY" > "$path" )
-  chown "$owner" "$path"
-  chmod 0600 "$path"
+  local path="$1" owner="$2" policy="${1%.conf}.policy.json"
+  "$(e2e_cli)" policy --region "$E2E_REGION" --account-id "$E2E_ACCOUNT_ID" --resource-id "$E2E_RESOURCE_ID" \
+    --user app_user > "$policy" || e2e_die "auroraiam policy failed"
+  ( umask 077; printf '# Emulated IAM: ACCESS_KEY_ID SECRET_ACCESS_KEY [policy=FILE]\n%s %s\n%s %s\n%s %s policy=%s\n' \
+      "$E2E_ACCESS_KEY_ID" "$E2E_SECRET_ACCESS_KEY" "$E2E_TEMP_ACCESS_KEY_ID" "$E2E_TEMP_SECRET_ACCESS_KEY" \
+      "$E2E_POLICY_ACCESS_KEY_ID" "$E2E_POLICY_SECRET_ACCESS_KEY" "$policy" > "$path" )
+  chown "$owner" "$path" "$policy"
+  chmod 0600 "$path" "$policy"
 }
 
 # The PAM module: built from this workspace (make pam-module) unless AURORAIAM_PAM_MODULE names one.
@@ -128,7 +138,7 @@ e2e_pam_module() {
 
 # /etc/pam.d/<service>: our module for auth and account, nothing else.
 e2e_pam_service() { # service host port region keys log
-  local args="config=$5 host=$2 port=$3 region=$4 log=$6"
+  local args="config=$5 host=$2 port=$3 region=$4 log=$6 account_id=$E2E_ACCOUNT_ID resource_id=$E2E_RESOURCE_ID"
   local so="$AURORAIAM_E2E_STATE/pam_auroraiam.so"
   printf '# auroraiam local emulator (%s); removed by e2e/teardown.sh\nauth    required %s %s\naccount required %s %s\n' \
     "$AURORAIAM_E2E_STATE" "$so" "$args" "$so" "$args" > "/etc/pam.d/$1"
@@ -186,4 +196,6 @@ e2e_common_env() {
   e2e_env_add E2E_SECRET_ACCESS_KEY "$E2E_SECRET_ACCESS_KEY"
   e2e_env_add E2E_TEMP_ACCESS_KEY_ID "$E2E_TEMP_ACCESS_KEY_ID"
   e2e_env_add E2E_TEMP_SECRET_ACCESS_KEY "$E2E_TEMP_SECRET_ACCESS_KEY"
+  e2e_env_add E2E_POLICY_ACCESS_KEY_ID "$E2E_POLICY_ACCESS_KEY_ID"
+  e2e_env_add E2E_POLICY_SECRET_ACCESS_KEY "$E2E_POLICY_SECRET_ACCESS_KEY"
 }

@@ -223,6 +223,11 @@ if need cli "PostgreSQL rejections"; then
   reject_pg "plain password, not a token" TOKEN_MALFORMED app_user "hunter2"
   reject_pg "endpoint token on the localhost database" HOST_MISMATCH app_user \
     "$("$CLI" generate-db-auth-token --hostname "$E2E_ENDPOINT" --port "$P" --username app_user)"
+  POLICY_CREDS=(AWS_ACCESS_KEY_ID="$E2E_POLICY_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$E2E_POLICY_SECRET_ACCESS_KEY")
+  login "psql, key with an IAM policy allowing app_user" pg app_user OK \
+    -- env "${PG_ENV[@]}" PGUSER=app_user PGSSLMODE=verify-full PGPASSWORD="$(env "${POLICY_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$P" --username app_user)" "${PSQL[@]}"
+  reject_pg "the key's IAM policy does not allow user o'brien" POLICY_DENIED "o'brien" \
+    "$(env "${POLICY_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$P" --username "o'brien")"
   login "psql without TLS is refused before any token check" pg "no encryption" NONE \
     -- env "${PG_ENV[@]}" PGUSER=app_user PGSSLMODE=disable PGPASSWORD="$(cli_token app_user "$P")" "${PSQL[@]}"
   unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN

@@ -20,6 +20,10 @@ pub struct ModuleArgs {
     pub log: Option<PathBuf>,
     /// How far in the future a signing time may lie, in seconds.
     pub max_clock_skew_secs: u32,
+    /// The account id IAM policies in the key file are evaluated for (`account_id=`).
+    pub account_id: Option<String>,
+    /// The database resource id (`db-…`, `cluster-…`, `prx-…`) policies are evaluated for (`resource_id=`).
+    pub resource_id: Option<String>,
 }
 
 /// Parses the module arguments. Every argument is `name=value`; `config`, `host`, `port` and
@@ -28,6 +32,7 @@ pub struct ModuleArgs {
 pub fn parse_args<'a>(args: impl IntoIterator<Item = &'a str>) -> Result<ModuleArgs, String> {
     let (mut config, mut host, mut port, mut region, mut log, mut skew) =
         (None, None, None, None, None, None);
+    let (mut account_id, mut resource_id) = (None, None);
     for arg in args {
         let (name, value) = arg
             .split_once('=')
@@ -39,7 +44,9 @@ pub fn parse_args<'a>(args: impl IntoIterator<Item = &'a str>) -> Result<ModuleA
             "region" => &mut region,
             "log" => &mut log,
             "max_skew" => &mut skew,
-            _ => return Err(format!("unknown module argument {name:?} (known: config, host, port, region, log, max_skew)")),
+            "account_id" => &mut account_id,
+            "resource_id" => &mut resource_id,
+            _ => return Err(format!("unknown module argument {name:?} (known: config, host, port, region, log, max_skew, account_id, resource_id)")),
         };
         if slot.is_some() {
             return Err(format!("module argument {name} is given twice"));
@@ -81,7 +88,15 @@ pub fn parse_args<'a>(args: impl IntoIterator<Item = &'a str>) -> Result<ModuleA
                 format!("module argument max_skew={s:?} is not a number of seconds in 0..=3600")
             })?,
     };
+    if let Some(a) = &account_id {
+        auroraiam::policy::validate_account_id(a).map_err(|e| format!("module argument account_id=: {}", e.message()))?;
+    }
+    if let Some(r) = &resource_id {
+        auroraiam::policy::validate_rds_resource_id(r).map_err(|e| format!("module argument resource_id=: {}", e.message()))?;
+    }
     Ok(ModuleArgs {
+        account_id,
+        resource_id,
         config,
         host,
         port,

@@ -10,6 +10,32 @@ use crate::pam::{PAM_AUTHINFO_UNAVAIL, PAM_AUTH_ERR, PAM_SUCCESS};
 pub const OK: &str = "OK";
 /// Result code name logged when the key file cannot be used.
 pub const CONFIG_ERROR: &str = "CONFIG_ERROR";
+/// Result code name logged when the signing key's IAM policy does not allow the login.
+pub const POLICY_DENIED: &str = "POLICY_DENIED";
+
+/// The signing key's policy (key file `policy=`) decides the `rds-db:connect` login of `user`
+/// to `resource_id=` in `account_id=` and `region=`; `None` when it allows it.
+fn policy_refusal(args: &ModuleArgs, path: &std::path::Path, user: &str) -> Option<Outcome> {
+    let config = |message: String| Some(Outcome::failure(PAM_AUTHINFO_UNAVAIL, CONFIG_ERROR, message));
+    let (Some(account), Some(resource)) = (&args.account_id, &args.resource_id) else {
+        return config(format!("key file names policy {} but the module has no account_id= and resource_id=", path.display()));
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) if t.len() <= 1024 * 1024 => t,
+        Ok(_) => return config(format!("policy {} is over 1 MiB", path.display())),
+        Err(e) => return config(format!("cannot read policy {}: {e}", path.display())),
+    };
+    let explanation = match auroraiam::explain_policy(&text) {
+        Ok(x) => x,
+        Err(e) => return config(format!("policy {}: {}", path.display(), e.message())),
+    };
+    let request = match auroraiam::ConnectRequest::rds(&args.region, account, resource, user) {
+        Ok(r) => r,
+        Err(e) => return Some(Outcome::failure(PAM_AUTH_ERR, e.code().name(), e.message().to_string())),
+    };
+    let decision = explanation.evaluate(&request);
+    (!decision.allowed()).then(|| Outcome::failure(PAM_AUTH_ERR, POLICY_DENIED, format!("{}: {}", decision.outcome.name(), decision.reason)))
+}
 
 /// What happened, for the PAM return value and the log line. Holds no secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +74,21 @@ pub fn check_token(args: &ModuleArgs, user: &str, token: &str, now: SigningTime)
     options.expect_username = Some(user);
     options.expect_region = Some(&args.region);
     match verify_token(token, |akid| keys.secret_for(akid), &options) {
-        Ok(parsed) => Outcome {
+        Ok(parsed) if keys.policy_for(parsed.access_key_id()).is_some_and(|_| true) => {
+            let path = keys.policy_for(parsed.access_key_id()).unwrap_or(std::path::Path::new(""));
+            match policy_refusal(args, path, user) {
+                Some(refused) => refused,
+                None => allowed(&parsed, now, " (policy allows)"),
+            }
+        }
+        Ok(parsed) => allowed(&parsed, now, ""),
+        Err(e) => Outcome { pam: PAM_AUTH_ERR, code: e.code().name(), message: format!("{} ({} bytes)", e.message(), token.len()) },
+    }
+}
+
+fn allowed(parsed: &auroraiam::ParsedToken, now: SigningTime, note: &str) -> Outcome {
+    {
+        Outcome {
             pam: PAM_SUCCESS,
             code: OK,
             message: format!(
@@ -61,8 +101,7 @@ pub fn check_token(args: &ModuleArgs, user: &str, token: &str, now: SigningTime)
                 parsed.remaining_secs(now),
                 parsed.length(),
                 if parsed.has_session_token() { "with" } else { "no" }
-            ),
-        },
-        Err(e) => Outcome { pam: PAM_AUTH_ERR, code: e.code().name(), message: format!("{} ({} bytes)", e.message(), token.len()) },
+            ) + note,
+        }
     }
 }

@@ -17,6 +17,8 @@ pub const MAX_KEY_FILE_LEN: u64 = 1024 * 1024;
 /// Access key ids and their secrets. `Debug` shows only the key ids.
 pub struct KeyFile {
     entries: Vec<(String, Zeroizing<String>)>,
+    /// `policy=/path.json` of a key: the IAM policy its tokens are checked against.
+    policies: Vec<(String, std::path::PathBuf)>,
 }
 
 impl std::fmt::Debug for KeyFile {
@@ -71,19 +73,29 @@ impl KeyFile {
     /// Parses the text of a key file.
     pub fn parse(text: &str) -> Result<KeyFile, String> {
         let mut entries: Vec<(String, Zeroizing<String>)> = Vec::new();
+        let mut policies = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             let mut fields = line.split_whitespace();
-            let (Some(akid), Some(secret), None) = (fields.next(), fields.next(), fields.next())
+            let (Some(akid), Some(secret), policy, None) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
             else {
                 return Err(format!(
-                    "line {}: expected two fields, ACCESS_KEY_ID SECRET_ACCESS_KEY",
+                    "line {}: expected ACCESS_KEY_ID SECRET_ACCESS_KEY [policy=/path/policy.json]",
                     n + 1
                 ));
             };
+            if let Some(policy) = policy {
+                let path = policy
+                    .strip_prefix("policy=")
+                    .map(std::path::PathBuf::from)
+                    .filter(|p| p.is_absolute())
+                    .ok_or_else(|| format!("line {}: third field must be policy=/absolute/path.json", n + 1))?;
+                policies.push((akid.to_string(), path));
+            }
             if entries.iter().any(|(k, _)| k == akid) {
                 return Err(format!(
                     "line {}: access key id {akid:?} appears twice",
@@ -95,7 +107,7 @@ impl KeyFile {
         if entries.is_empty() {
             return Err("no keys (expected lines ACCESS_KEY_ID SECRET_ACCESS_KEY)".to_string());
         }
-        Ok(KeyFile { entries })
+        Ok(KeyFile { entries, policies })
     }
 
     /// The secret for `access_key_id`, copied into memory that is wiped when dropped.
@@ -104,6 +116,11 @@ impl KeyFile {
             .iter()
             .find(|(k, _)| k == access_key_id)
             .map(|(_, s)| s.clone())
+    }
+
+    /// The policy file given for `access_key_id`, if any.
+    pub fn policy_for(&self, access_key_id: &str) -> Option<&Path> {
+        self.policies.iter().find(|(k, _)| k == access_key_id).map(|(_, p)| p.as_path())
     }
 
     /// Number of keys.
@@ -143,6 +160,11 @@ mod tests {
         assert!(!KeyFile::parse("A s3cr3t z\n")
             .unwrap_err()
             .contains("s3cr3t"));
+        let k = KeyFile::parse("A s policy=/etc/p.json\nB t\n").unwrap();
+        assert_eq!(k.policy_for("A"), Some(Path::new("/etc/p.json")));
+        assert_eq!(k.policy_for("B"), None);
+        assert!(KeyFile::parse("A s policy=rel.json\n").unwrap_err().contains("absolute"));
+        assert!(KeyFile::parse("A s p q\n").unwrap_err().contains("line 1"));
     }
 
     #[test]
