@@ -2,7 +2,7 @@
 //! any number of concurrent callers and no lock held while fetching.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorCode, Result};
@@ -11,6 +11,11 @@ use crate::source::CredentialsSource;
 /// Longest a caller waits for another thread's fetch before giving up.
 pub const DEFAULT_FETCH_WAIT: Duration = Duration::from_secs(60);
 
+/// After a failed (or panicked) fetch, callers within this long get the same error without a
+/// new fetch, so a failing source (endpoint down, slow process) is not hammered by every call.
+/// [`CredentialCache::invalidate`] ends the backoff at once.
+pub const FAILED_FETCH_BACKOFF: Duration = Duration::from_secs(1);
+
 #[derive(Default)]
 struct State {
     current: Option<Credentials>,
@@ -18,6 +23,8 @@ struct State {
     /// Incremented at the end of every fetch, so waiters can tell a fetch finished.
     generation: u64,
     last_error: Option<Error>,
+    /// When the last fetch failed (start of the backoff), `None` after a success.
+    failed_at: Option<Instant>,
     fetches: u64,
 }
 
@@ -27,12 +34,62 @@ pub struct CredentialCache {
     state: Mutex<State>,
     done: Condvar,
     fetch_wait: Duration,
+    backoff: Duration,
+}
+
+/// Ends a fetch however it ends (return or panic in the source): clears `fetching`, records the
+/// outcome and wakes the waiters, so a panicking source can never leave the cache stuck.
+struct FetchGuard<'a> {
+    cache: &'a CredentialCache,
+    outcome: Option<Result<Credentials>>,
+}
+
+impl Drop for FetchGuard<'_> {
+    fn drop(&mut self) {
+        let mut state = self.cache.lock();
+        state.fetching = false;
+        state.generation += 1;
+        state.fetches += 1;
+        match self.outcome.take() {
+            Some(Ok(c)) => {
+                state.current = Some(c);
+                state.last_error = None;
+                state.failed_at = None;
+            }
+            Some(Err(e)) => {
+                state.last_error = Some(e);
+                state.failed_at = Some(Instant::now());
+            }
+            None => {
+                state.last_error = Some(Error::new(
+                    ErrorCode::CredentialsProviderFailed,
+                    format!("the {} credential source panicked", self.cache.source.name()),
+                ));
+                state.failed_at = Some(Instant::now());
+            }
+        }
+        drop(state);
+        self.cache.done.notify_all();
+    }
 }
 
 impl CredentialCache {
     /// A cache in front of `source`.
     pub fn new(source: Arc<dyn CredentialsSource>) -> Self {
-        CredentialCache { source, state: Mutex::new(State::default()), done: Condvar::new(), fetch_wait: DEFAULT_FETCH_WAIT }
+        CredentialCache {
+            source,
+            state: Mutex::new(State::default()),
+            done: Condvar::new(),
+            fetch_wait: DEFAULT_FETCH_WAIT,
+            backoff: FAILED_FETCH_BACKOFF,
+        }
+    }
+
+    /// Sets how long a failed fetch's error is served before the next fetch (default
+    /// [`FAILED_FETCH_BACKOFF`]; zero retries on every call).
+    pub fn with_failure_backoff(mut self, backoff: Duration) -> Self {
+        self.backoff = backoff;
+        self
     }
 
     /// The source behind the cache.
@@ -60,6 +117,11 @@ impl CredentialCache {
                 return Ok(c.clone());
             }
             if !state.fetching {
+                if let (Some(e), Some(at)) = (&state.last_error, state.failed_at) {
+                    if at.elapsed() < self.backoff {
+                        return Err(e.clone());
+                    }
+                }
                 break;
             }
             // Someone else is fetching: wait for that fetch instead of starting another.
@@ -90,20 +152,10 @@ impl CredentialCache {
         }
         state.fetching = true;
         drop(state);
+        let mut guard = FetchGuard { cache: self, outcome: None };
         let result = self.source.fetch();
-        let mut state = self.lock();
-        state.fetching = false;
-        state.generation += 1;
-        state.fetches += 1;
-        match &result {
-            Ok(c) => {
-                state.current = Some(c.clone());
-                state.last_error = None;
-            }
-            Err(e) => state.last_error = Some(e.clone()),
-        }
-        drop(state);
-        self.done.notify_all();
+        guard.outcome = Some(result.clone());
+        drop(guard);
         let credentials = result?;
         if !fresh_enough(&credentials) {
             return Err(Error::new(
@@ -121,9 +173,11 @@ impl CredentialCache {
         Ok(credentials)
     }
 
-    /// Forgets the cached credentials so the next `get` fetches.
+    /// Forgets the cached credentials (and any failure backoff) so the next `get` fetches.
     pub fn invalidate(&self) {
-        self.lock().current = None;
+        let mut state = self.lock();
+        state.current = None;
+        state.failed_at = None;
     }
 }
 
@@ -206,6 +260,60 @@ mod tests {
             assert_eq!(t.join().unwrap(), Err(ErrorCode::CredentialsProviderFailed));
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // Within the backoff the error is served without a new fetch; after it, the next call retries.
+        assert_eq!(cache.get(SystemTime::now()).unwrap_err().code(), ErrorCode::CredentialsProviderFailed);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        std::thread::sleep(FAILED_FETCH_BACKOFF);
         assert!(cache.get(SystemTime::now()).is_ok());
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn invalidate_ends_the_backoff() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let c2 = calls.clone();
+        let cache = CredentialCache::new(Arc::new(FnSource::new("flaky", move || match c2.fetch_add(1, Ordering::SeqCst) {
+            0 => Err(Error::new(ErrorCode::CredentialsProviderFailed, "down")),
+            _ => credentials_from_parts("AKID", "s", None, None),
+        })));
+        assert!(cache.get(SystemTime::now()).is_err());
+        assert!(cache.get(SystemTime::now()).is_err());
+        cache.invalidate();
+        assert!(cache.get(SystemTime::now()).is_ok());
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_panicking_source_does_not_jam_the_cache() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let c2 = calls.clone();
+        let source: Arc<dyn CredentialsSource> = Arc::new(FnSource::new("panicky", move || {
+            if c2.fetch_add(1, Ordering::SeqCst) == 0 {
+                std::thread::sleep(Duration::from_millis(300));
+                panic!("source bug");
+            }
+            credentials_from_parts("AKID", "s", None, None)
+        }));
+        let cache = Arc::new(CredentialCache::new(source).with_failure_backoff(Duration::from_millis(200)));
+        // Runs `get` on a thread and waits at most 5 s for it (today's jam would wait 60 s).
+        let get = |cache: &Arc<CredentialCache>| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let cache = cache.clone();
+            std::thread::spawn(move || {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cache.get(SystemTime::now())));
+                let _ = tx.send(r.map(|r| r.map(|c| c.access_key_id().to_string()).map_err(|e| e.code())));
+            });
+            rx
+        };
+        let fetcher = get(&cache);
+        std::thread::sleep(Duration::from_millis(100));
+        let waiter = get(&cache);
+        assert!(fetcher.recv_timeout(Duration::from_secs(5)).expect("fetcher returned").is_err(), "the panic reaches the caller");
+        let waited = waiter.recv_timeout(Duration::from_secs(5)).expect("waiter was woken");
+        assert_eq!(waited.unwrap(), Err(ErrorCode::CredentialsProviderFailed));
+        std::thread::sleep(Duration::from_millis(250));
+        let after = get(&cache).recv_timeout(Duration::from_secs(5)).expect("not jammed");
+        assert_eq!(after.unwrap(), Ok("AKID".to_string()));
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::parse::ParsedToken;
 use crate::region::{infer_dsql_region, infer_rds_region};
+use crate::error::quoted;
 use crate::request::{TokenKind, MAX_RDS_EXPIRES_IN};
 use crate::time::SigningTime;
 use crate::verify::DEFAULT_MAX_CLOCK_SKEW_SECS;
@@ -204,7 +205,7 @@ pub fn diagnose(token: &ParsedToken, options: &DiagnoseOptions<'_>) -> Vec<Diagn
             Severity::Error,
             format!(
                 "access key {} is temporary (ASIA…) but the token has no X-Amz-Security-Token: pass the session token",
-                token.access_key_id()
+                quoted(token.access_key_id())
             ),
         );
     }
@@ -212,7 +213,7 @@ pub fn diagnose(token: &ParsedToken, options: &DiagnoseOptions<'_>) -> Vec<Diagn
         add(
             DiagnosticCode::HostMismatch,
             Severity::Error,
-            format!("made for host {} but meant for {host}", token.hostname()),
+            format!("made for host {} but meant for {}", quoted(token.hostname()), quoted(host)),
         );
     }
     if let Some(port) = options.expect_port.filter(|p| Some(*p) != token.port()) {
@@ -223,7 +224,7 @@ pub fn diagnose(token: &ParsedToken, options: &DiagnoseOptions<'_>) -> Vec<Diagn
         add(
             DiagnosticCode::UserMismatch,
             Severity::Error,
-            format!("made for database user {:?} but meant for {user:?}", token.username().unwrap_or("")),
+            format!("made for database user {} but meant for {}", quoted(token.username().unwrap_or("")), quoted(user)),
         );
     }
     if token.length() > options.pooler_length_limit {
@@ -245,7 +246,7 @@ pub fn diagnose(token: &ParsedToken, options: &DiagnoseOptions<'_>) -> Vec<Diagn
             format!(
                 "host {} is not an {} endpoint name: the token must be signed for the real endpoint, \
                  not a CNAME, IP address or tunnel, or the server rejects it",
-                token.hostname(),
+                quoted(token.hostname()),
                 if token.kind() == TokenKind::Rds { "RDS/Aurora" } else { "Aurora DSQL" }
             ),
         );

@@ -66,6 +66,8 @@ pub enum ErrorCode {
     InvalidArn = 7026,
     /// The text is not an IAM policy document (not JSON, or an element has the wrong shape).
     InvalidPolicy = 7027,
+    /// Verification: the token's `X-Amz-Expires` is longer than its kind allows (RDS/Aurora: 900 s).
+    TokenLifetimeTooLong = 7028,
 }
 
 impl ErrorCode {
@@ -98,6 +100,7 @@ impl ErrorCode {
         ErrorCode::InvalidResourceId,
         ErrorCode::InvalidArn,
         ErrorCode::InvalidPolicy,
+        ErrorCode::TokenLifetimeTooLong,
     ];
 
     /// The stable upper-case name, e.g. `"INVALID_HOSTNAME"`.
@@ -130,6 +133,7 @@ impl ErrorCode {
             ErrorCode::InvalidResourceId => "INVALID_RESOURCE_ID",
             ErrorCode::InvalidArn => "INVALID_ARN",
             ErrorCode::InvalidPolicy => "INVALID_POLICY",
+            ErrorCode::TokenLifetimeTooLong => "TOKEN_LIFETIME_TOO_LONG",
         }
     }
 
@@ -168,6 +172,7 @@ impl ErrorCode {
             ErrorCode::InvalidResourceId => "invalid RDS resource id or DSQL cluster id",
             ErrorCode::InvalidArn => "malformed ARN",
             ErrorCode::InvalidPolicy => "not a valid IAM policy document",
+            ErrorCode::TokenLifetimeTooLong => "token lifetime (X-Amz-Expires) is longer than its kind allows",
         }
     }
 
@@ -195,6 +200,7 @@ impl ErrorCode {
                 | ErrorCode::UserMismatch
                 | ErrorCode::RegionMismatch
                 | ErrorCode::KindMismatch
+                | ErrorCode::TokenLifetimeTooLong
         )
     }
 
@@ -259,10 +265,14 @@ impl std::error::Error for Error {}
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Quotes user input for an error message: short, escaped, never a secret.
-pub(crate) fn quoted(value: &str) -> String {
-    const MAX: usize = 80;
-    let mut shown: String = value.chars().take(MAX).collect();
+/// Most characters of one input value echoed in an error message (longer values are cut, with `…`).
+pub const MAX_ECHOED_CHARS: usize = 80;
+
+/// Quotes input (possibly an attacker's) for an error message: in double quotes, with control
+/// characters, quotes and backslashes escaped as Rust does (`\n`, `\"`, `\u{1b}`), and cut to
+/// [`MAX_ECHOED_CHARS`] characters. Never pass a secret.
+pub fn quoted(value: &str) -> String {
+    let mut shown: String = value.chars().take(MAX_ECHOED_CHARS).collect();
     if shown.len() < value.len() {
         shown.push('…');
     }
@@ -290,5 +300,6 @@ mod tests {
         let long = "x".repeat(1000);
         assert!(quoted(&long).len() < 100);
         assert_eq!(quoted("a\0b"), "\"a\\0b\"");
+        assert_eq!(quoted("x\n\u{1b}[31m\"y"), "\"x\\n\\u{1b}[31m\\\"y\"");
     }
 }

@@ -68,7 +68,7 @@ pub use integration::{
     dsql_hostname, dsql_kind_for_user, is_dsql_cluster_id, pg_sslmode, retry_auth_failure, SigningTarget, AUTH_RETRY_LIMIT,
     DEFAULT_PG_SSLMODE, DSQL_ADMIN_USER, DSQL_CLUSTER_ID_LEN,
 };
-pub use credential_cache::{CredentialCache, DEFAULT_FETCH_WAIT};
+pub use credential_cache::{CredentialCache, DEFAULT_FETCH_WAIT, FAILED_FETCH_BACKOFF};
 pub use credentials::{
     credentials_from_env, credentials_from_env_with, credentials_from_parts, is_temporary_access_key_id,
     validate_credentials, Credentials, ENVIRONMENT_PROVIDER, EXPLICIT_PROVIDER, MAX_ACCESS_KEY_ID_LEN,
@@ -76,7 +76,7 @@ pub use credentials::{
 };
 pub use diagnose::{diagnose, DiagnoseOptions, Diagnostic, DiagnosticCode, Severity, DEFAULT_POOLER_LENGTH_LIMIT};
 pub use encoding::{percent_decode, percent_encode};
-pub use error::{Error, ErrorCode, Result};
+pub use error::{quoted, Error, ErrorCode, Result, MAX_ECHOED_CHARS};
 pub use hostname::{validate_hostname, MAX_HOSTNAME_LEN};
 pub use parse::{parse_token, redact_token, ParsedToken, MAX_TOKEN_LEN};
 pub use account_sql::{create_user_sql, CreateUserSql, SqlDialect};
@@ -94,7 +94,7 @@ pub use source::{CredentialsSource, EnvironmentSource, FnSource, StaticSource};
 pub use time::{AmzDate, CivilTime, SigningTime};
 pub use token::AuthToken;
 pub use token_provider::{TokenProvider, DEFAULT_REFRESH_MARGIN};
-pub use verify::{verify_token, VerifyOptions, DEFAULT_MAX_CLOCK_SKEW_SECS};
+pub use verify::{validate_max_clock_skew, verify_token, VerifyOptions, DEFAULT_MAX_CLOCK_SKEW_SECS, MAX_CLOCK_SKEW_SECS};
 /// Re-exported so verifiers can return secrets that are wiped after use.
 pub use zeroize::Zeroizing;
 

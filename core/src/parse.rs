@@ -149,7 +149,7 @@ pub fn parse_token(token: &str) -> Result<ParsedToken> {
             .ok_or_else(|| malformed(format!("query parameter {} has no '='", shown(pair))))?;
         let key = percent_decode(key).ok_or_else(|| malformed(format!("query parameter name {} is badly percent-encoded", shown(key))))?;
         let value = Zeroizing::new(
-            percent_decode(value).ok_or_else(|| malformed(format!("value of {key} is badly percent-encoded")))?,
+            percent_decode(value).ok_or_else(|| malformed(format!("value of {} is badly percent-encoded", shown(&key))))?,
         );
         if !KNOWN_PARAMS.contains(&key.as_str()) {
             return Err(malformed(format!("unexpected query parameter {}", shown(&key))));
@@ -201,7 +201,8 @@ pub fn parse_token(token: &str) -> Result<ParsedToken> {
         .ok_or_else(|| malformed(format!("X-Amz-Date {} is not a valid YYYYMMDDTHHMMSSZ time", shown(amz_date))))?;
     if scope_date != &amz_date[..8] {
         return Err(malformed(format!(
-            "the credential scope date {scope_date} differs from the X-Amz-Date day {}",
+            "the credential scope date {} differs from the X-Amz-Date day {}",
+            shown(scope_date),
             &amz_date[..8]
         )));
     }
@@ -308,9 +309,18 @@ fn shown(text: &str) -> String {
     }
 }
 
-/// The token with its signature and session token masked, safe for logs. Never fails: text that
-/// is not a token is masked whole.
+/// Longest text [`redact_token`] returns, in bytes; a longer redacted token is cut, with `…`.
+pub const MAX_REDACTED_LEN: usize = 2048;
+
+/// The token with its signature and session token masked, safe for logs. Never fails and never
+/// returns its input unchanged: text that does not parse as a token (a password, a connection
+/// string, a truncated or altered token) is masked whole as `<redacted: N bytes, not a token>`.
+/// A token's visible part holds no control character (parsing refuses them) and is cut to
+/// [`MAX_REDACTED_LEN`] bytes.
 pub fn redact_token(token: &str) -> String {
+    if parse_token(token).is_err() {
+        return format!("<redacted: {} bytes, not a token>", token.len());
+    }
     let Some((authority, query)) = token.split_once("/?") else {
         return format!("<redacted: {} bytes, not a token>", token.len());
     };
@@ -329,9 +339,16 @@ pub fn redact_token(token: &str) -> String {
                 out.push_str(" chars>");
             }
             Some(_) => out.push_str(pair),
-            None if is_secret_param(pair) => out.push_str(pair),
             None => out.push_str("<redacted>"),
         }
+    }
+    if out.len() > MAX_REDACTED_LEN {
+        let mut cut = MAX_REDACTED_LEN;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('…');
     }
     out
 }
@@ -410,7 +427,47 @@ mod tests {
         assert!(r.contains("X-Amz-Signature=<redacted:64 chars>"));
         assert!(r.contains("DBUser=a%20b%2Bc"));
         assert_eq!(redact_token("hunter2"), "<redacted: 7 bytes, not a token>");
-        assert!(!redact_token("h/?X-Amz-Signature%3Dabc").contains("abc") || redact_token("h/?X-Amz-Signature%3Dabc") == "h/?<redacted>");
+        assert_eq!(redact_token("h/?X-Amz-Signature%3Dabc"), "<redacted: 24 bytes, not a token>");
+    }
+
+    #[test]
+    fn redact_masks_whole_whatever_is_not_a_token() {
+        let good = token(None);
+        for text in [
+            "postgres://app:hunter2@db:5432/?sslmode=require".to_string(),
+            "db:5432/?password=hunter2".to_string(),
+            "db:5432/?Action=connect&DBUser=app&hunter2".to_string(),
+            format!("{good}&password=hunter2"),
+            format!("{good}\u{1b}[2Jhunter2"),
+            good.replace("X-Amz-Signature=", "X-Amz-Signature=hunter2"),
+            "h\n/?x=hunter2\r".to_string(),
+        ] {
+            let r = redact_token(&text);
+            assert_eq!(r, format!("<redacted: {} bytes, not a token>", text.len()), "{text:?}");
+            assert!(!r.contains("hunter2") && !r.chars().any(char::is_control));
+        }
+        let user = "é".repeat(512);
+        let long_user = TokenRequest::rds("db.example.com", 5432, &user).region("us-east-1").build().unwrap();
+        let c = credentials_from_parts("AKIDEXAMPLE", "s", Some(&"S".repeat(16_000)), None).unwrap();
+        let t = generate_token(&long_user, &c, SigningTime::from_unix_seconds(1_700_000_000).unwrap()).unwrap();
+        let r = redact_token(t.as_str());
+        assert!(r.len() <= MAX_REDACTED_LEN + '…'.len_utf8() && r.len() < t.as_str().len(), "{}", r.len());
+    }
+
+    #[test]
+    fn errors_quote_and_cut_what_they_echo() {
+        let good = token(None);
+        let evil = format!("X%0A{}", "y".repeat(500));
+        for t in [
+            good.replace("X-Amz-Date=", &format!("{evil}=%zz&X-Amz-Date=")),
+            good.replace("ASIAEXAMPLE%2F20231114", &format!("ASIAEXAMPLE%2F2023%0A1114{}", "z".repeat(500))),
+            good.replace("X-Amz-Date=", &format!("{evil}=1&X-Amz-Date=")),
+        ] {
+            assert_ne!(t, good);
+            let m = parse_token(&t).unwrap_err().message().to_string();
+            assert!(!m.chars().any(char::is_control), "{m:?}");
+            assert!(m.len() < 300, "{} bytes: {m}", m.len());
+        }
     }
 
     #[test]

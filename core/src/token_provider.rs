@@ -14,14 +14,26 @@ use crate::signer::Signer;
 use crate::source::CredentialsSource;
 use crate::time::SigningTime;
 use crate::token::AuthToken;
+use crate::verify::DEFAULT_MAX_CLOCK_SKEW_SECS;
 
 /// Default refresh margin: a cached token is replaced once it has less than this left.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 struct Slot {
     token: Arc<AuthToken>,
+    /// Unix seconds at which the token was signed.
+    signed_at: i64,
     /// Unix seconds from which the token is no longer handed out.
     refresh_at: i64,
+}
+
+impl Slot {
+    /// True when the token may be handed out at `now`: before the refresh point, and not after
+    /// the clock stepped back more than the verifier's clock skew (300 s) behind the signing
+    /// time (the server would see a token signed in the future; sign a new one instead).
+    fn usable_at(&self, now: i64) -> bool {
+        now < self.refresh_at && now >= self.signed_at - i64::from(DEFAULT_MAX_CLOCK_SKEW_SECS)
+    }
 }
 
 /// Tokens for one endpoint (kind, host, port, user, region), cached per credential identity.
@@ -96,7 +108,7 @@ impl TokenProvider {
             Err(_) => return Err(Error::new(ErrorCode::InvalidSigningTime, "the clock reads before 1970")),
         };
         if let Ok(slot) = self.slot.read() {
-            if let Some(s) = slot.as_ref().filter(|s| now_secs < s.refresh_at) {
+            if let Some(s) = slot.as_ref().filter(|s| s.usable_at(now_secs)) {
                 return Ok(s.token.clone());
             }
         }
@@ -108,7 +120,7 @@ impl TokenProvider {
     pub fn cached_token(&self, now: SystemTime) -> Option<Arc<AuthToken>> {
         let now_secs = i64::try_from(now.duration_since(UNIX_EPOCH).ok()?.as_secs()).ok()?;
         let slot = self.slot.read().ok()?;
-        slot.as_ref().filter(|s| now_secs < s.refresh_at).map(|s| s.token.clone())
+        slot.as_ref().filter(|s| s.usable_at(now_secs)).map(|s| s.token.clone())
     }
 
     /// Drops the cached token and credentials: the next call fetches and signs anew (use it
@@ -155,10 +167,12 @@ impl TokenProvider {
             ));
         }
         if let Ok(mut slot) = self.slot.write() {
-            // Keep whichever of the racing tokens lives longer, unless invalidated meanwhile.
+            // Keep whichever of the racing tokens lives longer, unless invalidated meanwhile (a
+            // token the clock stepped away from is always replaced).
             let current = self.generation.load(Ordering::SeqCst) == generation;
-            if current && slot.as_ref().is_none_or(|s| s.refresh_at <= refresh_at) {
-                *slot = Some(Slot { token: token.clone(), refresh_at });
+            if current && slot.as_ref().is_none_or(|s| s.refresh_at <= refresh_at || !s.usable_at(now_secs)) {
+                let signed_at = token.signing_time().unix_seconds();
+                *slot = Some(Slot { token: token.clone(), signed_at, refresh_at });
             }
         }
         Ok(token)
@@ -270,6 +284,21 @@ mod tests {
         assert!(a.as_str().contains("AKIAROTATED0") && b.as_str().contains("AKIAROTATED1"));
         // The fresh token is the cached one from now on.
         assert!(Arc::ptr_eq(&b, &p.token().unwrap()));
+    }
+
+    #[test]
+    fn a_clock_stepping_back_gets_a_new_token() {
+        let p = provider(Arc::new(StaticSource::new(credentials_from_parts("AKID", "s", None, None).unwrap()).unwrap()));
+        let a = p.token_at(t(10_000)).unwrap();
+        // Back within the verifier's skew: still served.
+        assert!(Arc::ptr_eq(&a, &p.token_at(t(10_000 - 300)).unwrap()));
+        assert!(p.cached_token(t(10_000 - 300)).is_some());
+        // Back further (NTP corrected a clock that ran ahead): a miss, signed at the new time.
+        assert!(p.cached_token(t(10_000 - 301)).is_none());
+        let b = p.token_at(t(10_000 - 3600)).unwrap();
+        assert!(!Arc::ptr_eq(&a, &b));
+        assert_eq!(b.signing_time().unix_seconds(), 1_700_000_000 + 10_000 - 3600);
+        assert!(Arc::ptr_eq(&b, &p.cached_token(t(10_000 - 3600 + 1)).unwrap()));
     }
 
     #[test]

@@ -15,14 +15,30 @@ use crate::time::SigningTime;
 /// Default tolerance for tokens signed slightly in the future (clock skew), in seconds.
 pub const DEFAULT_MAX_CLOCK_SKEW_SECS: u32 = 300;
 
+/// Largest clock skew a verifier may allow, in seconds (one hour). A larger tolerance would let
+/// a token signed days ahead be used for days; `verify_token` refuses it with `INVALID_ARGUMENT`.
+pub const MAX_CLOCK_SKEW_SECS: u32 = 3600;
+
+/// Checks a clock skew tolerance given by a caller (any integer width): `0..=3600` seconds,
+/// else `INVALID_ARGUMENT` naming `field` and the limit.
+pub fn validate_max_clock_skew(seconds: i128, field: &str) -> Result<u32> {
+    u32::try_from(seconds).ok().filter(|s| *s <= MAX_CLOCK_SKEW_SECS).ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{field} is {seconds} s; the clock skew a verifier allows must be 0..={MAX_CLOCK_SKEW_SECS} seconds"),
+        )
+    })
+}
+
 /// What a verifier checks a token against, besides its signature.
 #[derive(Clone, Debug)]
 pub struct VerifyOptions<'a> {
     /// The verifier's clock.
     pub now: SigningTime,
-    /// How far in the future a signing time may lie.
+    /// How far in the future a signing time may lie: at most [`MAX_CLOCK_SKEW_SECS`].
     pub max_clock_skew_secs: u32,
-    /// Required kind, if any.
+    /// Required kind; [`VerifyOptions::at`] sets RDS, so a DSQL token passes only when asked
+    /// for. `None` accepts every kind.
     pub expect_kind: Option<TokenKind>,
     /// Required host (compared case-insensitively), if any.
     pub expect_hostname: Option<&'a str>,
@@ -35,12 +51,13 @@ pub struct VerifyOptions<'a> {
 }
 
 impl<'a> VerifyOptions<'a> {
-    /// Checks signature and lifetime at `now`, with the default clock skew and no expectations.
+    /// Checks signature and lifetime at `now`, with the default clock skew (300 s), kind RDS
+    /// and no host, port, user or region expectation.
     pub fn at(now: SigningTime) -> Self {
         VerifyOptions {
             now,
             max_clock_skew_secs: DEFAULT_MAX_CLOCK_SKEW_SECS,
-            expect_kind: None,
+            expect_kind: Some(TokenKind::Rds),
             expect_hostname: None,
             expect_port: None,
             expect_username: None,
@@ -52,12 +69,15 @@ impl<'a> VerifyOptions<'a> {
 /// Verifies `token`: looks up the secret for its access key id with `secret_for`, recomputes
 /// the signature (constant-time comparison), then checks kind, host, port, user, region and
 /// lifetime against `options`. Returns the parsed token, or the first failure with its exact
-/// reason (`TOKEN_MALFORMED`, `UNKNOWN_ACCESS_KEY`, `SIGNATURE_MISMATCH`, `*_MISMATCH`,
+/// reason (`INVALID_ARGUMENT` for a clock skew over [`MAX_CLOCK_SKEW_SECS`], `TOKEN_MALFORMED`,
+/// `UNKNOWN_ACCESS_KEY`, `SIGNATURE_MISMATCH`, `TOKEN_LIFETIME_TOO_LONG` for an `X-Amz-Expires`
+/// over the kind's maximum (RDS: 900 s, as Aurora enforces; DSQL: 604800 s), `*_MISMATCH`,
 /// `TOKEN_EXPIRED`, `TOKEN_NOT_YET_VALID`).
 pub fn verify_token<F>(token: &str, secret_for: F, options: &VerifyOptions<'_>) -> Result<ParsedToken>
 where
     F: FnOnce(&str) -> Option<Zeroizing<String>>,
 {
+    validate_max_clock_skew(i128::from(options.max_clock_skew_secs), "max_clock_skew")?;
     let parsed = parse_token(token)?;
     let secret = secret_for(&parsed.access_key_id).ok_or_else(|| {
         Error::new(
@@ -80,9 +100,27 @@ where
             ),
         ));
     }
+    check_lifetime_limit(&parsed)?;
     check_expectations(&parsed, options)?;
     check_lifetime(&parsed, options)?;
     Ok(parsed)
+}
+
+/// `X-Amz-Expires` within what the kind allows. Parsing accepts up to 604800 s for every kind
+/// (so `parse_token`/`diagnose` can show such a token); Aurora refuses RDS tokens over 900 s.
+fn check_lifetime_limit(p: &ParsedToken) -> Result<()> {
+    let max = p.kind.max_expires_in();
+    if p.expires_in > max {
+        return Err(Error::new(
+            ErrorCode::TokenLifetimeTooLong,
+            format!(
+                "token asks to live {} s (X-Amz-Expires); {} tokens may live at most {max} s",
+                p.expires_in,
+                p.kind.name()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_expectations(p: &ParsedToken, o: &VerifyOptions<'_>) -> Result<()> {
@@ -280,6 +318,65 @@ mod tests {
         let mut o = opts(AT);
         o.expect_kind = Some(TokenKind::Dsql);
         assert_eq!(code(&t, "right-secret", &o), ErrorCode::KindMismatch);
+    }
+
+    /// botocore 1.43.11 `rds_presign` (tests/vectors/generate.py) of db.example.com:5432, user
+    /// app, us-east-1, key AKIAIOSFODNN7EXAMPLE, at 1700000000, with X-Amz-Expires 900 / 3600 / 604800.
+    const BOTO_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+    const BOTO_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const BOTO_HEAD: &str = "db.example.com:5432/?Action=connect&DBUser=app&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20231114%2Fus-east-1%2Frds-db%2Faws4_request&X-Amz-Date=20231114T221320Z";
+    const BOTO_TAILS: [(u32, &str); 3] = [
+        (900, "cfc30f454156e43ff24d9b4cc3fb740e70b063e1814b29afbf8d67526b73eb34"),
+        (3600, "d5745e39572c3e98c5ae1e34048bac7770ffdbadd9a9a529c08da71fce13f61d"),
+        (604800, "0d5b68cfdd87636903b08bd12e4aa0c75fca7682acca76256a04cb8a2fa4cf0b"),
+    ];
+
+    #[test]
+    fn rds_tokens_living_longer_than_900_s_are_refused() {
+        let boto = |k: &str| (k == BOTO_KEY).then(|| Zeroizing::new(BOTO_SECRET.to_string()));
+        for (expires, sig) in BOTO_TAILS {
+            let t = format!("{BOTO_HEAD}&X-Amz-Expires={expires}&X-Amz-SignedHeaders=host&X-Amz-Signature={sig}");
+            let r = verify_token(&t, boto, &opts(AT + 10));
+            if expires <= 900 {
+                r.unwrap();
+                continue;
+            }
+            let e = r.unwrap_err();
+            assert_eq!(e.code(), ErrorCode::TokenLifetimeTooLong, "{expires}: {e:?}");
+            assert!(e.message().contains(&format!("{expires} s")) && e.message().contains("900"), "{}", e.message());
+            // Also without any expectation set: the kind's own limit applies.
+            let mut o = opts(AT + 10);
+            o.expect_kind = None;
+            assert_eq!(verify_token(&t, boto, &o).unwrap_err().code(), ErrorCode::TokenLifetimeTooLong);
+            // parse_token still reads it (so inspect/diagnose can say what is wrong).
+            assert_eq!(parse_token(&t).unwrap().expires_in(), expires);
+        }
+    }
+
+    #[test]
+    fn defaults_expect_rds_and_skew_is_capped() {
+        assert_eq!(opts(AT).expect_kind, Some(TokenKind::Rds));
+        let c = credentials_from_parts("AKIDEXAMPLE", "right-secret", None, None).unwrap();
+        let r = TokenRequest::dsql("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", false).expires_in_secs(604_800).build().unwrap();
+        let dsql = generate_token(&r, &c, SigningTime::from_unix_seconds(AT).unwrap()).unwrap().into_string();
+        let e = verify_token(&dsql, secret("right-secret"), &opts(AT)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::KindMismatch, "{e:?}");
+        let mut o = opts(AT);
+        o.expect_kind = Some(TokenKind::Dsql);
+        verify_token(&dsql, secret("right-secret"), &o).unwrap();
+        let t = make("db.example.com", 5432, "alice", None);
+        for skew in [3601, 86_400, u32::MAX] {
+            let mut o = opts(AT + 10);
+            o.max_clock_skew_secs = skew;
+            let e = verify_token(&t, secret("right-secret"), &o).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidArgument, "{skew}");
+            assert!(e.message().contains("max_clock_skew") && e.message().contains("3600"), "{}", e.message());
+        }
+        let mut o = opts(AT - 3600);
+        o.max_clock_skew_secs = MAX_CLOCK_SKEW_SECS;
+        verify_token(&t, secret("right-secret"), &o).unwrap();
+        assert_eq!(validate_max_clock_skew(-1, "x").unwrap_err().code(), ErrorCode::InvalidArgument);
+        assert_eq!(validate_max_clock_skew(3600, "x").unwrap(), 3600);
     }
 
     #[test]
