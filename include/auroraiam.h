@@ -69,6 +69,12 @@
 #define AURORAIAM_DEFAULT_MAX_CLOCK_SKEW 300
 
 /**
+ * Largest clock skew verification and diagnosis accept, in seconds (one hour); more is
+ * `INVALID_ARGUMENT`.
+ */
+#define AURORAIAM_MAX_CLOCK_SKEW 3600
+
+/**
  * Default token length in bytes above which diagnosis warns that poolers may truncate it.
  */
 #define AURORAIAM_DEFAULT_POOLER_LENGTH_LIMIT 1024
@@ -228,6 +234,10 @@ enum auroraiam_result
      * The text is not an IAM policy document (not JSON, or an element has the wrong shape).
      */
     AURORAIAM_RESULT_INVALID_POLICY = 7027,
+    /**
+     * Verification: the token's `X-Amz-Expires` is longer than its kind allows (RDS/Aurora: 900 s).
+     */
+    AURORAIAM_RESULT_TOKEN_LIFETIME_TOO_LONG = 7028,
     /**
      * A required pointer argument was NULL (C boundary only).
      */
@@ -1524,8 +1534,9 @@ void auroraiam_token_free(char *token);
 
 /**
  * Creates verify options with the defaults: the system clock at the time of each
- * verification, `AURORAIAM_DEFAULT_MAX_CLOCK_SKEW` (300 s), no expected kind, host, port,
- * user or region (only the signature and the lifetime are checked).
+ * verification, `AURORAIAM_DEFAULT_MAX_CLOCK_SKEW` (300 s), kind RDS (set
+ * `auroraiam_verify_options_set_expect_kind()` to verify DSQL tokens), no expected host, port,
+ * user or region.
  *
  * Stores them in `*options_out` (free with `auroraiam_verify_options_free()`) and returns
  * `AURORAIAM_RESULT_OK`, or `NULL_ARGUMENT` when `options_out` is NULL. Thread-safe.
@@ -1556,8 +1567,8 @@ auroraiam_result auroraiam_verify_options_set_now(struct auroraiam_verify_option
 
 /**
  * How many seconds in the future a signing time may lie (default 300; more is
- * `TOKEN_NOT_YET_VALID`): 0..=4294967295, else `INVALID_ARGUMENT`. Otherwise as
- * `auroraiam_verify_options_set_now()`.
+ * `TOKEN_NOT_YET_VALID`): 0..=3600 (`AURORAIAM_MAX_CLOCK_SKEW`), else `INVALID_ARGUMENT`.
+ * Otherwise as `auroraiam_verify_options_set_now()`.
  *
  * # Safety
  * As `auroraiam_verify_options_set_now()`.
@@ -1627,14 +1638,14 @@ auroraiam_result auroraiam_verify_options_set_expect_region(struct auroraiam_ver
  * - `access_key_id`, `secret_access_key`: the key the token must be signed with (a token
  *   signed by another key id is `UNKNOWN_ACCESS_KEY`). Both are borrowed for the call; the
  *   library's copy of the secret is wiped before it returns.
- * - `options`: NULL for the defaults (system clock, 300 s skew, no expectations).
+ * - `options`: NULL for the defaults (system clock, 300 s skew, kind RDS, no other expectation).
  * - `info_out`: NULL, or where to store the verified token's fields (free them with
  *   `auroraiam_token_info_free()`); written only on success.
  *
  * Returns `AURORAIAM_RESULT_OK` when the token is genuine, meant for what the options expect,
  * and alive. Otherwise the first reason, exactly: `NULL_ARGUMENT`, `INVALID_UTF8`,
  * `TOKEN_MALFORMED`, `UNKNOWN_ACCESS_KEY`, `SIGNATURE_MISMATCH` (wrong secret or an altered
- * token), `KIND_MISMATCH`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`,
+ * token), `TOKEN_LIFETIME_TOO_LONG` (an RDS token with `X-Amz-Expires` over 900), `KIND_MISMATCH`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`,
  * `REGION_MISMATCH`, `TOKEN_NOT_YET_VALID`, `TOKEN_EXPIRED` (the signature is checked before
  * the expectations, those before the lifetime); the detail message says what differed and
  * never contains the secret, the signature or the session token. Thread-safe.

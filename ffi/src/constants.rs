@@ -10,6 +10,9 @@ pub const AURORAIAM_MAX_DSQL_EXPIRES_IN: i64 = 604800;
 /// Default clock skew tolerated by verification and diagnosis, in seconds: a token signed up to
 /// this far in the future is accepted.
 pub const AURORAIAM_DEFAULT_MAX_CLOCK_SKEW: i64 = 300;
+/// Largest clock skew verification and diagnosis accept, in seconds (one hour); more is
+/// `INVALID_ARGUMENT`.
+pub const AURORAIAM_MAX_CLOCK_SKEW: i64 = 3600;
 /// Default token length in bytes above which diagnosis warns that poolers may truncate it.
 pub const AURORAIAM_DEFAULT_POOLER_LENGTH_LIMIT: usize = 1024;
 /// Default refresh margin of a token provider, in seconds.
@@ -39,6 +42,7 @@ mod tests {
             AURORAIAM_DEFAULT_MAX_CLOCK_SKEW,
             i64::from(auroraiam::DEFAULT_MAX_CLOCK_SKEW_SECS)
         );
+        assert_eq!(AURORAIAM_MAX_CLOCK_SKEW, i64::from(auroraiam::MAX_CLOCK_SKEW_SECS));
         assert_eq!(
             AURORAIAM_DEFAULT_POOLER_LENGTH_LIMIT,
             auroraiam::DEFAULT_POOLER_LENGTH_LIMIT

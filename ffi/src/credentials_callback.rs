@@ -122,6 +122,8 @@ fn fill(
             Ok(())
         }
         Err(failure) => {
+            // The last call wins: earlier credentials must not be used after a failed set.
+            sink.credentials = None;
             sink.rejected = Some(failure.message().to_string());
             Err(failure)
         }

@@ -74,6 +74,8 @@ pub enum auroraiam_result {
     InvalidArn = 7026,
     /// The text is not an IAM policy document (not JSON, or an element has the wrong shape).
     InvalidPolicy = 7027,
+    /// Verification: the token's `X-Amz-Expires` is longer than its kind allows (RDS/Aurora: 900 s).
+    TokenLifetimeTooLong = 7028,
     /// A required pointer argument was NULL (C boundary only).
     NullArgument = 7901,
     /// A length argument is larger than any object can be (above PTRDIFF_MAX; C boundary only).
@@ -150,6 +152,7 @@ impl auroraiam_result {
         auroraiam_result::InvalidResourceId,
         auroraiam_result::InvalidArn,
         auroraiam_result::InvalidPolicy,
+        auroraiam_result::TokenLifetimeTooLong,
         auroraiam_result::NullArgument,
         auroraiam_result::InvalidLength,
         auroraiam_result::Panic,

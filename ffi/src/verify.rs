@@ -3,13 +3,13 @@
 
 use std::ffi::{c_char, c_int, c_void};
 
-use auroraiam::{verify_token, ErrorCode, TokenKind, VerifyOptions, Zeroizing};
+use auroraiam::{validate_max_clock_skew, verify_token, ErrorCode, TokenKind, VerifyOptions, Zeroizing};
 
 use crate::call::{call, infallible};
 use crate::failure::Failure;
 use crate::inspect::{auroraiam_token_info, store_info};
 use crate::kind::kind_arg;
-use crate::options::{port, seconds_u32, Clock};
+use crate::options::{port, Clock};
 use crate::ptr::{
     bytes_arg, free_raw, into_raw, object_mut_arg, object_ref, str_arg, CText, Out, SecretBuffer,
 };
@@ -38,7 +38,9 @@ impl auroraiam_verify_options {
         if let Some(skew) = self.max_clock_skew_secs {
             o.max_clock_skew_secs = skew;
         }
-        o.expect_kind = self.expect_kind;
+        if let Some(kind) = self.expect_kind {
+            o.expect_kind = Some(kind);
+        }
         o.expect_hostname = self.expect_hostname.as_deref();
         o.expect_port = self.expect_port;
         o.expect_username = self.expect_username.as_deref();
@@ -48,8 +50,9 @@ impl auroraiam_verify_options {
 }
 
 /// Creates verify options with the defaults: the system clock at the time of each
-/// verification, `AURORAIAM_DEFAULT_MAX_CLOCK_SKEW` (300 s), no expected kind, host, port,
-/// user or region (only the signature and the lifetime are checked).
+/// verification, `AURORAIAM_DEFAULT_MAX_CLOCK_SKEW` (300 s), kind RDS (set
+/// `auroraiam_verify_options_set_expect_kind()` to verify DSQL tokens), no expected host, port,
+/// user or region.
 ///
 /// Stores them in `*options_out` (free with `auroraiam_verify_options_free()`) and returns
 /// `AURORAIAM_RESULT_OK`, or `NULL_ARGUMENT` when `options_out` is NULL. Thread-safe.
@@ -113,8 +116,8 @@ pub unsafe extern "C" fn auroraiam_verify_options_set_now(
 }
 
 /// How many seconds in the future a signing time may lie (default 300; more is
-/// `TOKEN_NOT_YET_VALID`): 0..=4294967295, else `INVALID_ARGUMENT`. Otherwise as
-/// `auroraiam_verify_options_set_now()`.
+/// `TOKEN_NOT_YET_VALID`): 0..=3600 (`AURORAIAM_MAX_CLOCK_SKEW`), else `INVALID_ARGUMENT`.
+/// Otherwise as `auroraiam_verify_options_set_now()`.
 ///
 /// # Safety
 /// As `auroraiam_verify_options_set_now()`.
@@ -129,7 +132,7 @@ pub unsafe extern "C" fn auroraiam_verify_options_set_max_clock_skew(
             "auroraiam_verify_options_set_max_clock_skew",
             options,
             |o| {
-                o.max_clock_skew_secs = Some(seconds_u32(seconds, "max_clock_skew")?);
+                o.max_clock_skew_secs = Some(validate_max_clock_skew(i128::from(seconds), "max_clock_skew")?);
                 Ok(())
             },
         )
@@ -274,14 +277,14 @@ fn one_secret<'a>(
 /// - `access_key_id`, `secret_access_key`: the key the token must be signed with (a token
 ///   signed by another key id is `UNKNOWN_ACCESS_KEY`). Both are borrowed for the call; the
 ///   library's copy of the secret is wiped before it returns.
-/// - `options`: NULL for the defaults (system clock, 300 s skew, no expectations).
+/// - `options`: NULL for the defaults (system clock, 300 s skew, kind RDS, no other expectation).
 /// - `info_out`: NULL, or where to store the verified token's fields (free them with
 ///   `auroraiam_token_info_free()`); written only on success.
 ///
 /// Returns `AURORAIAM_RESULT_OK` when the token is genuine, meant for what the options expect,
 /// and alive. Otherwise the first reason, exactly: `NULL_ARGUMENT`, `INVALID_UTF8`,
 /// `TOKEN_MALFORMED`, `UNKNOWN_ACCESS_KEY`, `SIGNATURE_MISMATCH` (wrong secret or an altered
-/// token), `KIND_MISMATCH`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`,
+/// token), `TOKEN_LIFETIME_TOO_LONG` (an RDS token with `X-Amz-Expires` over 900), `KIND_MISMATCH`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`,
 /// `REGION_MISMATCH`, `TOKEN_NOT_YET_VALID`, `TOKEN_EXPIRED` (the signature is checked before
 /// the expectations, those before the lifetime); the detail message says what differed and
 /// never contains the secret, the signature or the session token. Thread-safe.

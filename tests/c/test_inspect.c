@@ -739,11 +739,96 @@ static void test_verify_contract(void) {
     auroraiam_verify_options_free(NULL);
 }
 
+/* ---- security fixes (issue #18) --------------------------------------------------------- */
+
+/* botocore 1.43.11 (tests/vectors/generate.py rds_presign) for db.example.com:5432, user app,
+ * us-east-1, AKID/SECRET above, signed at 1700000000 with X-Amz-Expires=3600 (Aurora refuses
+ * RDS tokens that live longer than 900 s). */
+#define LONG_LIVED_AT 1700000000
+#define LONG_LIVED_RDS_TOKEN                                                                                  \
+    "db.example.com:5432/?Action=connect&DBUser=app&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="       \
+    "AKIAIOSFODNN7EXAMPLE%2F20231114%2Fus-east-1%2Frds-db%2Faws4_request&X-Amz-Date=20231114T221320Z&X-Amz-" \
+    "Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature="                                                 \
+    "d5745e39572c3e98c5ae1e34048bac7770ffdbadd9a9a529c08da71fce13f61d"
+
+static bool has_control(const char *s) {
+    for (; s && *s; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
+    }
+    return false;
+}
+
+static void test_security_fixes(void) {
+    auroraiam_verify_options *o = NULL;
+    auroraiam_verify_options_new(&o);
+    auroraiam_verify_options_set_now(o, LONG_LIVED_AT + 10);
+    /* An authentic RDS token asking for an hour of life: refused, with its own code. */
+    CHECK_STATUS(auroraiam_token_verify(LONG_LIVED_RDS_TOKEN, AKID, SECRET, o, NULL), "TOKEN_LIFETIME_TOO_LONG",
+                 "RDS token with X-Amz-Expires=3600");
+    message_mentions("X-Amz-Expires=3600", "900");
+    CHECK(AURORAIAM_RESULT_TOKEN_LIFETIME_TOO_LONG == 7028, "TOKEN_LIFETIME_TOO_LONG is 7028");
+    CHECK(strcmp(auroraiam_result_name(7028), "TOKEN_LIFETIME_TOO_LONG") == 0, "name of 7028");
+
+    /* Clock skew is capped at one hour. */
+    CHECK(AURORAIAM_MAX_CLOCK_SKEW == 3600, "AURORAIAM_MAX_CLOCK_SKEW");
+    CHECK_STATUS(auroraiam_verify_options_set_max_clock_skew(o, 3601), "INVALID_ARGUMENT", "skew 3601");
+    message_mentions("skew 3601", "3600");
+    CHECK_STATUS(auroraiam_verify_options_set_max_clock_skew(o, UINT32_MAX), "INVALID_ARGUMENT", "skew u32 max");
+    CHECK_STATUS(auroraiam_verify_options_set_max_clock_skew(o, 3600), "OK", "skew 3600");
+
+    /* Default kind is RDS: a DSQL token verifies only when DSQL is asked for. */
+    char *dsql = NULL;
+    auroraiam_signer *signer = NULL;
+    CHECK_STATUS(auroraiam_signer_new(AKID, SECRET, NULL, &signer), "OK", "signer");
+    CHECK_STATUS(auroraiam_signer_dsql_token(signer, "abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", false, NULL, 900,
+                                             AT, &dsql),
+                 "OK", "dsql token");
+    auroraiam_verify_options *d = NULL;
+    auroraiam_verify_options_new(&d);
+    auroraiam_verify_options_set_now(d, AT + 1);
+    CHECK_STATUS(auroraiam_token_verify(dsql, AKID, SECRET, d, NULL), "KIND_MISMATCH", "dsql token, default options");
+    CHECK_STATUS(auroraiam_verify_options_set_expect_kind(d, AURORAIAM_TOKEN_KIND_DSQL), "OK", "expect dsql");
+    CHECK_STATUS(auroraiam_token_verify(dsql, AKID, SECRET, d, NULL), "OK", "dsql token, expecting dsql");
+    auroraiam_token_free(dsql);
+    auroraiam_signer_free(signer);
+    auroraiam_verify_options_free(d);
+
+    /* Echoed attacker text is quoted, escaped and short. */
+    /* A parameter name with an escape sequence and 500 more bytes, badly encoded value. */
+    char evil[800];
+    const char *head = "db:5432/?Action=connect&X%0A%1B[2J";
+    size_t n = strlen(head);
+    memcpy(evil, head, n);
+    memset(evil + n, 'y', 500);
+    memcpy(evil + n + 500, "=%zz", 5);
+    CHECK_STATUS(auroraiam_token_verify(evil, AKID, SECRET, o, NULL), "TOKEN_MALFORMED", "evil parameter name");
+    CHECK(!has_control(last_message()) && strlen(last_message()) < 300, "escaped, short message: %s", last_message());
+    auroraiam_verify_options_free(o);
+
+    /* redact: whatever is not a token is masked whole. */
+    static const char *const not_tokens[] = {
+        "postgres://app:hunter2@db:5432/?sslmode=require",
+        "db:5432/?password=hunter2",
+        "db:5432/?Action=connect&DBUser=app&hunter2",
+        RDS_0001_TOKEN "&password=hunter2",
+        "h\n/?x=hunter2\x1b[2J",
+    };
+    for (size_t i = 0; i < sizeof not_tokens / sizeof not_tokens[0]; i++) {
+        char *out = NULL;
+        char want[64];
+        snprintf(want, sizeof want, "<redacted: %zu bytes, not a token>", strlen(not_tokens[i]));
+        CHECK_STATUS(auroraiam_token_redact(not_tokens[i], &out), "OK", "redact a non-token");
+        CHECK(out && strcmp(out, want) == 0, "non-token %zu masked whole: %s", i, out ? out : "(null)");
+        auroraiam_token_free(out);
+    }
+}
+
 int main(int argc, char **argv) {
     test_vectors(argc > 1 ? argv[1] : vec_default_dir());
     test_parse_contract();
     test_redact_contract();
     test_diagnose_contract();
     test_verify_contract();
+    test_security_fixes();
     return check_summary("test_inspect");
 }

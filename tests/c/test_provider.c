@@ -395,7 +395,7 @@ static void test_environment(bool slim) {
 
 /* ---- a C callback ------------------------------------------------------------------------ */
 
-enum mode { GIVE, GIVE_LEN, NOT_FOUND, FAIL_WITH_REASON, FAIL_SILENTLY, ZERO_WITHOUT_SET, GIVE_INVALID, GIVE_EXPIRED };
+enum mode { GIVE, GIVE_LEN, NOT_FOUND, FAIL_WITH_REASON, FAIL_SILENTLY, ZERO_WITHOUT_SET, GIVE_INVALID, GIVE_EXPIRED, GIVE_THEN_INVALID };
 
 typedef struct {
     enum mode mode;
@@ -442,6 +442,10 @@ static int callback(void *userdata, auroraiam_credentials_sink *sink) {
     case ZERO_WITHOUT_SET:
         break;
     case GIVE_INVALID:
+        st->set_status = auroraiam_credentials_sink_set(sink, "", SECRET, NULL, NULL);
+        break;
+    case GIVE_THEN_INVALID: /* a later failed set must not leave the earlier credentials in use */
+        auroraiam_credentials_sink_set(sink, TEMP_AKID, SECRET, SESSION, expires_at);
         st->set_status = auroraiam_credentials_sink_set(sink, "", SECRET, NULL, NULL);
         break;
     case GIVE_EXPIRED: {
@@ -498,6 +502,7 @@ static void test_callback(void) {
         {FAIL_SILENTLY, "CREDENTIALS_PROVIDER_FAILED", "returned -1"},
         {ZERO_WITHOUT_SET, "CREDENTIALS_PROVIDER_FAILED", "auroraiam_credentials_sink_set"},
         {GIVE_INVALID, "CREDENTIALS_PROVIDER_FAILED", "invalid credentials"},
+        {GIVE_THEN_INVALID, "CREDENTIALS_PROVIDER_FAILED", "invalid credentials"},
         {GIVE_EXPIRED, "CREDENTIALS_EXPIRED", TEMP_AKID},
     };
     for (size_t i = 0; i < sizeof failures / sizeof failures[0]; i++) {
@@ -511,7 +516,7 @@ static void test_callback(void) {
         message_mentions(ctx, failures[i].mentions);
         CHECK(strstr(last_message(), SECRET) == NULL, "%s: no secret in the message", ctx);
         CHECK(t == UNTOUCHED_TOKEN && st.calls == before + 1, "%s: token_out untouched, one call", ctx);
-        if (failures[i].mode == GIVE_INVALID) {
+        if (failures[i].mode == GIVE_INVALID || failures[i].mode == GIVE_THEN_INVALID) {
             CHECK(st.set_status == AURORAIAM_RESULT_INVALID_CREDENTIALS, "sink_set rejected an empty key id");
         }
     }
