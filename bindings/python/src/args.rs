@@ -98,7 +98,7 @@ pub(crate) fn int(value: &Bound<'_, PyAny>, field: &str) -> PyResult<IntArg> {
             let negative = value.lt(0)?;
             Ok(IntArg {
                 value: if negative { i64::MIN } else { i64::MAX },
-                overflowed: Some(shortened(&value.str()?.to_string_lossy())),
+                overflowed: Some(shown_int(value)?),
             })
         }
         Err(e) => Err(e),
@@ -110,6 +110,19 @@ pub(crate) fn optional_int(value: Option<&Bound<'_, PyAny>>, field: &str, defaul
     match value {
         Some(v) if !v.is_none() => int(v, field),
         _ => Ok(IntArg::new(default)),
+    }
+}
+
+/// An int for an error message: its digits (cut to 40), or, past CPython's limit on converting
+/// ints to text (4300 digits, where `str()` raises `ValueError`), its size in bits.
+pub(crate) fn shown_int(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    match value.str() {
+        Ok(text) => Ok(shortened(&text.to_string_lossy())),
+        Err(_) => {
+            let bits: u64 = value.call_method0("bit_length")?.extract()?;
+            let sign = if value.lt(0)? { "-" } else { "" };
+            Ok(format!("{sign}an int of {bits} bits"))
+        }
     }
 }
 

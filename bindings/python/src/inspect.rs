@@ -6,7 +6,7 @@
 
 use auroraiam::{
     diagnose, parse_token as core_parse, redact_token as core_redact, validate_port, verify_token as core_verify,
-    DiagnoseOptions, Error, ErrorCode, ParsedToken, SigningTime, TokenKind, VerifyOptions, Zeroizing,
+    validate_max_clock_skew, DiagnoseOptions, Error, ErrorCode, ParsedToken, SigningTime, TokenKind, VerifyOptions, Zeroizing,
     DEFAULT_MAX_CLOCK_SKEW_SECS, DEFAULT_POOLER_LENGTH_LIMIT,
 };
 use pyo3::exceptions::{PyKeyError, PyOverflowError};
@@ -218,13 +218,22 @@ fn bounded<T: TryFrom<i64> + std::fmt::Display>(
     match T::try_from(number.value) {
         Ok(v) if number.value >= 0 => Ok(v),
         _ => {
-            let shown = value.str()?.to_string_lossy().chars().take(40).collect::<String>();
+            let shown = crate::args::shown_int(value)?;
             Err(to_py_err(
                 value.py(),
                 &Error::new(ErrorCode::InvalidArgument, format!("{field} must be between 0 and {max}, not {shown}")),
             ))
         }
     }
+}
+
+/// `max_clock_skew` of `verify_token`: the core's rule (0..=3600 s, `INVALID_ARGUMENT`).
+fn verify_skew(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<u32> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(DEFAULT_MAX_CLOCK_SKEW_SECS);
+    };
+    let number = int(value, "max_clock_skew")?;
+    validate_max_clock_skew(i128::from(number.value), "max_clock_skew").map_err(|e| number.fix(e)).or_raise(py)
 }
 
 /// `expect_port`: the core's port rule (1..=65535, `INVALID_PORT`).
@@ -368,8 +377,10 @@ pub(crate) fn verify_token(
     let token = token_text(token)?;
     let secrets = Secrets::of(secrets)?;
     let mut options = VerifyOptions::at(now_or_clock(py, now)?);
-    options.max_clock_skew_secs = bounded(max_clock_skew, "max_clock_skew", DEFAULT_MAX_CLOCK_SKEW_SECS, u32::MAX)?;
-    options.expect_kind = expected_kind(py, expect_kind)?;
+    options.max_clock_skew_secs = verify_skew(py, max_clock_skew)?;
+    if let Some(kind) = expected_kind(py, expect_kind)? {
+        options.expect_kind = Some(kind);
+    }
     options.expect_hostname = optional_text(expect_hostname, "expect_hostname")?;
     options.expect_port = expected_port(py, expect_port)?;
     options.expect_username = optional_text(expect_username, "expect_username")?;

@@ -198,7 +198,7 @@ impl PySigner {
             None => None,
             Some(Ok(seconds)) => Some(Duration::from_secs(seconds)),
             Some(Err(_)) => {
-                let shown: String = margin_arg.str()?.to_string_lossy().chars().take(40).collect();
+                let shown = crate::args::shown_int(margin_arg)?;
                 let message = format!("refresh_margin must be 0 or more seconds, not {shown}");
                 return Err(to_py_err(py, &Error::new(ErrorCode::InvalidArgument, message)));
             }

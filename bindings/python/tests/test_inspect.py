@@ -11,6 +11,7 @@ import collections
 import pickle
 import time
 from collections.abc import Iterator, Mapping
+import functools
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -55,6 +56,9 @@ def verify_code(token: str, secrets: Any, **options: Any) -> str:
     return raised.value.code
 
 
+_verify_code = verify_code
+
+
 # ---------------------------------------------------------------------------------------------
 # Every vector
 # ---------------------------------------------------------------------------------------------
@@ -91,10 +95,13 @@ def test_vector_token_parses_back_to_its_inputs(case: dict[str, Any]) -> None:
 def test_vector_token_verifies_and_each_tampering_is_named(case: dict[str, Any]) -> None:
     token, at = case["expected_token"], case["signing_time"]
     secrets = secrets_of(case)
+    # Verification expects an RDS token unless told otherwise: every check names the case's kind.
+    verify_token = functools.partial(auroraiam.verify_token, expect_kind=case["kind"])
+    verify_code = functools.partial(_verify_code, expect_kind=case["kind"])
     info = verify_token(token, secrets, now=at)
     assert (info.kind, info.hostname, info.access_key_id) == (case["kind"], case["hostname"], case["access_key_id"])
     # The same through a callable and through a non-dict mapping.
-    verify_token(token, lambda key: secrets.get(key), now=at, expect_kind=case["kind"])
+    verify_token(token, lambda key: secrets.get(key), now=at)
     verify_token(token, collections.ChainMap(secrets), now=at, expect_region=info.region)
 
     assert verify_code(token, {case["access_key_id"]: case["secret_access_key"] + "x"}, now=at) == "SIGNATURE_MISMATCH"
@@ -115,7 +122,7 @@ def test_vector_token_verifies_and_each_tampering_is_named(case: dict[str, Any])
     assert verify_code(token, secrets, now=at, expect_hostname="elsewhere.example.com") == "HOST_MISMATCH"
     assert verify_code(token, secrets, now=at, expect_region="xx-nowhere-1") == "REGION_MISMATCH"
     other_kind = "dsql" if case["kind"] == "rds" else "rds"
-    assert verify_code(token, secrets, now=at, expect_kind=other_kind) == "KIND_MISMATCH"
+    assert _verify_code(token, secrets, now=at, expect_kind=other_kind) == "KIND_MISMATCH"
     expiry = at + case["expires_in"]
     if expiry <= MAX_UNIX:
         assert verify_code(token, secrets, now=expiry) == "TOKEN_EXPIRED"
@@ -243,8 +250,10 @@ def test_verify_returns_the_fields_and_checks_every_expectation() -> None:
                         expect_port=5432, expect_username="app_user", expect_region="us-east-1")
     assert isinstance(info, TokenInfo) and info.has_session_token
     verify_token(DSQL, {AKID: SECRET}, now=AT + 3599, expect_kind="dsql-admin", expect_hostname=DSQL_HOST)
-    assert verify_code(DSQL, {AKID: SECRET}, now=AT + 3600) == "TOKEN_EXPIRED"
-    assert verify_code(DSQL, {AKID: SECRET}, now=AT, expect_port=5432) == "PORT_MISMATCH"
+    assert verify_code(DSQL, {AKID: SECRET}, now=AT + 3600, expect_kind="dsql-admin") == "TOKEN_EXPIRED"
+    assert verify_code(DSQL, {AKID: SECRET}, now=AT, expect_kind="dsql-admin", expect_port=5432) == "PORT_MISMATCH"
+    # With no expect_kind, verification expects an RDS token.
+    assert verify_code(DSQL, {AKID: SECRET}, now=AT) == "KIND_MISMATCH"
     # now as an aware datetime.
     verify_token(TOKEN, {ASIA: SECRET}, now=datetime.fromtimestamp(AT + 899, timezone.utc))
     assert verify_code(TOKEN, {ASIA: SECRET}, now=datetime.fromtimestamp(AT + 900, timezone.utc)) == "TOKEN_EXPIRED"
@@ -351,6 +360,7 @@ def test_lone_surrogate_is_invalid_utf8() -> None:
     (dict(expect_port="5432"), TypeError, None),
     (dict(max_clock_skew=-1), InvalidParameterError, "INVALID_ARGUMENT"),
     (dict(max_clock_skew=2**32), InvalidParameterError, "INVALID_ARGUMENT"),
+    (dict(max_clock_skew=10**5000), InvalidParameterError, "INVALID_ARGUMENT"),
     (dict(max_clock_skew=1.5), TypeError, None),
     (dict(expect_hostname=b"h"), TypeError, None),
     (dict(expect_username="u\udc80"), InvalidParameterError, "INVALID_UTF8"),
@@ -388,3 +398,63 @@ def test_remaining_rejects_bad_times() -> None:
     assert raised.value.code == "INVALID_SIGNING_TIME"
     with pytest.raises(TypeError):
         info.remaining("now")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# Security fixes (issue #18)
+# ---------------------------------------------------------------------------------------------
+
+# botocore 1.43.11 (tests/vectors/generate.py rds_presign) for db.example.com:5432, user app,
+# us-east-1, signed at 1700000000 by BOTO_KEY with X-Amz-Expires 3600 and 604800.
+BOTO_KEY, BOTO_SECRET, BOTO_AT = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 1_700_000_000
+BOTO_HEAD = ("db.example.com:5432/?Action=connect&DBUser=app&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="
+             "AKIAIOSFODNN7EXAMPLE%2F20231114%2Fus-east-1%2Frds-db%2Faws4_request&X-Amz-Date=20231114T221320Z")
+LONG_LIVED = {
+    3600: BOTO_HEAD + "&X-Amz-Expires=3600&X-Amz-SignedHeaders=host"
+    "&X-Amz-Signature=d5745e39572c3e98c5ae1e34048bac7770ffdbadd9a9a529c08da71fce13f61d",
+    604800: BOTO_HEAD + "&X-Amz-Expires=604800&X-Amz-SignedHeaders=host"
+    "&X-Amz-Signature=0d5b68cfdd87636903b08bd12e4aa0c75fca7682acca76256a04cb8a2fa4cf0b",
+}
+
+
+@pytest.mark.parametrize("expires", sorted(LONG_LIVED))
+def test_rds_tokens_living_longer_than_900_s_are_refused(expires: int) -> None:
+    token = LONG_LIVED[expires]
+    for kind in (None, "rds"):
+        with pytest.raises(TokenVerificationError) as raised:
+            verify_token(token, {BOTO_KEY: BOTO_SECRET}, now=BOTO_AT + 10, expect_kind=kind)
+        assert raised.value.code == "TOKEN_LIFETIME_TOO_LONG"
+        assert f"{expires} s" in str(raised.value) and "900" in str(raised.value)
+    assert parse_token(token).expires_in == expires  # still readable, and diagnosed:
+    assert "EXPIRES_IN_TOO_LONG" in [d.code for d in diagnose_token(token, now=BOTO_AT)]
+    codes = {name: number for name, number, _ in _error_codes()}
+    assert codes["TOKEN_LIFETIME_TOO_LONG"] == 7024
+
+
+def test_max_clock_skew_is_capped_at_an_hour() -> None:
+    verify_token(TOKEN, {ASIA: SECRET}, now=AT - 3600, max_clock_skew=3600)
+    for skew in (3601, 86_400, 2**32 - 1):
+        with pytest.raises(InvalidParameterError) as raised:
+            verify_token(TOKEN, {ASIA: SECRET}, now=AT, max_clock_skew=skew)
+        assert raised.value.code == "INVALID_ARGUMENT" and "3600" in str(raised.value)
+
+
+@pytest.mark.parametrize("text", [
+    "postgres://app:hunter2@db:5432/?sslmode=require",
+    "db:5432/?password=hunter2",
+    "db:5432/?Action=connect&DBUser=app&hunter2",
+    "h\n/?x=hunter2\x1b[2J",
+])
+def test_redact_masks_whatever_is_not_a_token_whole(text: str) -> None:
+    assert redact_token(text) == f"<redacted: {len(text.encode())} bytes, not a token>"
+    assert redact_token(TOKEN + "&password=hunter2") == f"<redacted: {len(TOKEN) + 17} bytes, not a token>"
+
+
+def test_errors_quote_and_cut_echoed_text() -> None:
+    evil = "db:5432/?Action=connect&X%0A%1B[2J" + "y" * 500 + "=%zz"
+    for call in (parse_token, lambda t: verify_token(t, {ASIA: SECRET})):
+        with pytest.raises(InvalidParameterError) as raised:
+            call(evil)
+        message = str(raised.value)
+        assert raised.value.code == "TOKEN_MALFORMED"
+        assert not any(ord(c) < 0x20 or ord(c) == 0x7F for c in message) and len(message) < 300, message

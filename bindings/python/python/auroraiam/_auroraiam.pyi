@@ -221,13 +221,20 @@ def verify_token(
 ) -> TokenInfo:
     """Verifies ``token`` as the server would (signature, lifetime, what it was made for).
 
-    Raises ``TokenVerificationError`` with the exact ``code`` (``SIGNATURE_MISMATCH``,
-    ``TOKEN_EXPIRED``, ...), ``InvalidParameterError`` (``TOKEN_MALFORMED``) for text that is not
-    a token, and whatever ``secrets`` raised.
+    ``expect_kind=None`` expects an RDS token (pass ``'dsql'`` or ``'dsql-admin'`` for DSQL);
+    ``max_clock_skew`` is 0..=3600 seconds (more is ``InvalidParameterError``
+    ``INVALID_ARGUMENT``). Raises ``TokenVerificationError`` with the exact ``code``
+    (``SIGNATURE_MISMATCH``, ``TOKEN_LIFETIME_TOO_LONG`` for an RDS token asking to live over
+    900 s, ``TOKEN_EXPIRED``, ...), ``InvalidParameterError`` (``TOKEN_MALFORMED``) for text that
+    is not a token, and whatever ``secrets`` raised.
     """
 
 def redact_token(token: str) -> str:
-    """``token`` with its signature and session token masked, for logs; never fails for a str."""
+    """``token`` with its signature and session token masked, for logs; never fails for a str.
+
+    Text that does not parse as a token (a password, a connection string, an altered token) is
+    masked whole: ``'<redacted: N bytes, not a token>'``; the result is at most 2048 bytes.
+    """
 
 # Cached tokens (the public classes are auroraiam.Signer and auroraiam.DsqlSigner).
 

@@ -32,6 +32,6 @@ class CredentialsError(AuroraIamError):
 
 class TokenVerificationError(AuroraIamError):
     """``verify_token`` rejected a well-formed token; ``code`` says why: ``SIGNATURE_MISMATCH``,
-    ``UNKNOWN_ACCESS_KEY``, ``TOKEN_EXPIRED``, ``TOKEN_NOT_YET_VALID``, ``HOST_MISMATCH``,
-    ``PORT_MISMATCH``, ``USER_MISMATCH``, ``REGION_MISMATCH`` or ``KIND_MISMATCH``. (Text that is
+    ``UNKNOWN_ACCESS_KEY``, ``TOKEN_LIFETIME_TOO_LONG``, ``TOKEN_EXPIRED``, ``TOKEN_NOT_YET_VALID``,
+    ``HOST_MISMATCH``, ``PORT_MISMATCH``, ``USER_MISMATCH``, ``REGION_MISMATCH`` or ``KIND_MISMATCH``. (Text that is
     not a token at all is an ``InvalidParameterError`` with code ``TOKEN_MALFORMED``.)"""
