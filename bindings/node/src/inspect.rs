@@ -51,9 +51,12 @@ pub fn diagnose_token(env: Env, token: JsAny, options: Option<JsAny>) -> napi::R
 /// `secrets` is a `Map` or a plain object from access key id to secret access key, or a
 /// function `(accessKeyId) => secret | undefined` (called synchronously, at most once).
 ///
+/// Without `expectKind` an RDS token is expected.
+///
 /// @throws {Error} with `code` `SIGNATURE_MISMATCH`, `UNKNOWN_ACCESS_KEY`, `TOKEN_EXPIRED`,
-/// `TOKEN_NOT_YET_VALID`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`, `REGION_MISMATCH`,
-/// `KIND_MISMATCH` or `TOKEN_MALFORMED`; whatever `secrets` threw
+/// `TOKEN_NOT_YET_VALID`, `TOKEN_LIFETIME_TOO_LONG` (an RDS token asking to live over 900 s),
+/// `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`, `REGION_MISMATCH`, `KIND_MISMATCH` or
+/// `TOKEN_MALFORMED`, `INVALID_ARGUMENT` for a `maxClockSkew` over 3600; whatever `secrets` threw
 #[napi(
     js_name = "verifyToken",
     catch_unwind,
@@ -66,7 +69,8 @@ pub fn verify_token_info(env: Env, token: JsAny, secrets: JsAny, options: Option
 }
 
 /// The token with its signature and session token masked, safe for logs. Never throws for a
-/// string: text that is not a token is masked whole.
+/// string: text that does not parse as a token (a password, a connection string, an altered
+/// token) is masked whole as `<redacted: N bytes, not a token>`; at most 2048 bytes.
 ///
 /// @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` when `token` is not a string
 #[napi(js_name = "redactToken", catch_unwind, ts_args_type = "token: string", ts_return_type = "string")]
@@ -204,13 +208,16 @@ fn verified(
         None => (None, None),
     };
     let mut core = VerifyOptions::at(expect.now()?);
-    core.expect_kind = kind;
+    // No expectKind: the core's default (RDS).
+    if let Some(kind) = kind {
+        core.expect_kind = Some(kind);
+    }
     core.expect_hostname = expect.hostname.as_deref();
     core.expect_port = expect.port;
     core.expect_username = expect.username.as_deref();
     core.expect_region = region.as_deref();
     if let Some(skew) = expect.max_clock_skew {
-        core.max_clock_skew_secs = skew;
+        core.max_clock_skew_secs = auroraiam::validate_max_clock_skew(i128::from(skew), "maxClockSkew")?;
     }
     // The lookup runs inside the core's verification; a JavaScript failure in it (a throw, a
     // value that is not a string) is kept and reported instead of UNKNOWN_ACCESS_KEY.

@@ -201,9 +201,9 @@ pub struct VerifyTokenOptions {
     /// The verifier's clock: a `Date` or Unix seconds; default now.
     #[napi(ts_type = "Date | number")]
     pub now: Option<String>,
-    /// Seconds a signing time may lie in the future (clock skew); default 300.
+    /// Seconds a signing time may lie in the future (clock skew): 0..=3600, default 300.
     pub max_clock_skew: Option<u32>,
-    /// Required kind.
+    /// Required kind; default `'rds'`.
     #[napi(ts_type = "'rds' | 'dsql' | 'dsql-admin'")]
     pub expect_kind: Option<String>,
     /// Required host (compared case-insensitively).

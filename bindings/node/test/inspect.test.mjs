@@ -129,7 +129,9 @@ test('lifetime and expectations: each failure has its own code', () => {
   const dsql = generateDsqlToken({ hostname: 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws', admin: true, signingTime: AT,
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: SECRET } })
   verifyToken(dsql, { AKIDEXAMPLE: SECRET }, { now: AT, expectKind: 'dsql-admin' })
-  expectCode(() => verifyToken(dsql, { AKIDEXAMPLE: SECRET }, { now: AT, expectPort: 5432 }), 'PORT_MISMATCH', 'dsql port')
+  expectCode(() => verifyToken(dsql, { AKIDEXAMPLE: SECRET }, { now: AT, expectKind: 'dsql-admin', expectPort: 5432 }), 'PORT_MISMATCH', 'dsql port')
+  // Without expectKind, verification expects an RDS token.
+  expectCode(() => verifyToken(dsql, { AKIDEXAMPLE: SECRET }, { now: AT }), 'KIND_MISMATCH', 'dsql, default kind')
   expectCode(() => verifyToken(dsql, { AKIDEXAMPLE: SECRET }, { now: AT, expectKind: 'rds' }), 'KIND_MISMATCH', 'dsql kind')
   // Every verification failure code used above is a core code.
   const names = errorCodes().map((c) => c.name)
