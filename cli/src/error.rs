@@ -37,7 +37,7 @@ pub fn exit_code_for(code: ErrorCode) -> u8 {
         ErrorCode::TokenMalformed => EXIT_MALFORMED,
         ErrorCode::UnknownAccessKey => EXIT_UNKNOWN_KEY,
         ErrorCode::SignatureMismatch => EXIT_SIGNATURE,
-        ErrorCode::TokenExpired | ErrorCode::TokenNotYetValid => EXIT_LIFETIME,
+        ErrorCode::TokenExpired | ErrorCode::TokenNotYetValid | ErrorCode::TokenLifetimeTooLong => EXIT_LIFETIME,
         c if c.is_verification_failure() => EXIT_MISMATCH,
         c if c.is_credentials_error() => EXIT_CREDENTIALS,
         _ => EXIT_USAGE,

@@ -33,7 +33,7 @@ pub fn run(args: &VerifyArgs) -> Result<Verified, CliError> {
         })?);
     }
     if let Some(skew) = expect.max_clock_skew {
-        options.max_clock_skew_secs = skew;
+        options.max_clock_skew_secs = auroraiam::validate_max_clock_skew(i128::from(skew), "--max-clock-skew")?;
     }
     let required_key = input::opt_text(args.access_key_id.as_ref(), "--access-key-id")?;
 
