@@ -2,7 +2,8 @@
 //! allowed. It holds secrets, so it is refused unless only its owner (root or the user the
 //! module runs as) can read it, like ssh refuses a private key others can read.
 
-use std::fs::File;
+use std::fs::OpenOptions;
+use std::os::unix::fs::OpenOptionsExt;
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -33,8 +34,14 @@ impl KeyFile {
     /// Reads and checks `path`. Errors name the file and the problem, never a secret.
     pub fn load(path: &Path) -> Result<KeyFile, String> {
         let shown = path.display();
-        let mut file =
-            File::open(path).map_err(|e| format!("cannot open key file {shown}: {e}"))?;
+        // O_NOFOLLOW: no symbolic link; O_NONBLOCK: a FIFO or device cannot hang the login
+        // (it is refused by the fstat check below); O_CLOEXEC: no descriptor leaks into a
+        // helper the host process runs.
+        let mut file = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(path)
+            .map_err(|e| format!("cannot open key file {shown}: {e}"))?;
         let meta = file
             .metadata()
             .map_err(|e| format!("cannot stat key file {shown}: {e}"))?;
@@ -188,6 +195,18 @@ mod tests {
         assert!(KeyFile::load(&dir.join("missing"))
             .unwrap_err()
             .contains("cannot open"));
+        // A symbolic link to a good key file is refused (O_NOFOLLOW).
+        let link = dir.join("link.conf");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        assert!(KeyFile::load(&link).unwrap_err().contains("cannot open"));
+        // A FIFO must not hang the login: refused at once (O_NONBLOCK, then fstat).
+        let fifo = dir.join("fifo.conf");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let f2 = fifo.clone();
+        std::thread::spawn(move || tx.send(KeyFile::load(&f2).map(|k| k.len())).unwrap());
+        let e = rx.recv_timeout(std::time::Duration::from_secs(5)).expect("loading a FIFO returned").unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
         fs::remove_dir_all(&dir).unwrap();
     }
 }

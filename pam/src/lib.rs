@@ -101,7 +101,11 @@ fn authenticate(handle: &Handle, raw_args: &[String]) -> c_int {
     let outcome = match (&args, &now, &user) {
         (Err(message), _, _) => Outcome::failure(PAM_SERVICE_ERR, "CONFIG_ERROR", message.clone()),
         (_, Err(e), _) => Outcome::failure(PAM_SERVICE_ERR, "CLOCK_ERROR", e.message().to_string()),
-        (_, _, Err(rc)) => Outcome::failure(*rc, "NO_USER", format!("pam_get_user failed ({rc})")),
+        (_, _, Err(rc)) => Outcome::failure(
+            pam::conversation_failure(*rc),
+            "NO_USER",
+            format!("pam_get_user failed ({rc})"),
+        ),
         (Ok(args), Ok(now), Ok(user)) => attempt(handle, args, user, *now),
     };
     let when = now.unwrap_or_else(|_| SigningTime::from_unix_seconds(0).expect("epoch"));
@@ -123,7 +127,7 @@ fn authenticate(handle: &Handle, raw_args: &[String]) -> c_int {
         None if outcome.code == "CONFIG_ERROR" => eprint!("pam_auroraiam: {line}"),
         None => {}
     }
-    outcome.pam
+    pam::fail_closed(outcome.pam)
 }
 
 fn attempt(handle: &Handle, args: &ModuleArgs, user: &[u8], now: SigningTime) -> Outcome {
@@ -145,7 +149,7 @@ fn attempt(handle: &Handle, args: &ModuleArgs, user: &[u8], now: SigningTime) ->
                 "CONVERSATION_ERROR"
             };
             return Outcome::failure(
-                rc,
+                pam::conversation_failure(rc),
                 code,
                 format!("could not get the password from the application ({rc})"),
             );

@@ -22,6 +22,27 @@ pub const PAM_USER_UNKNOWN: c_int = 10;
 /// The conversation failed.
 pub const PAM_CONV_ERR: c_int = 19;
 
+/// What the module returns when the application's conversation (or `pam_get_user`, which may
+/// converse) failed with `rc`. Only a failure that denies the login is passed on: a code such as
+/// `PAM_INCOMPLETE`, `PAM_CONV_AGAIN` or `PAM_IGNORE` from the application would make libpam
+/// resume, retry or skip this module, so it becomes `PAM_CONV_ERR`.
+pub fn conversation_failure(rc: c_int) -> c_int {
+    match rc {
+        PAM_BUF_ERR | PAM_CONV_ERR | PAM_AUTH_ERR | PAM_USER_UNKNOWN => rc,
+        _ => PAM_CONV_ERR,
+    }
+}
+
+/// The module's final answer: any value other than success and the failures it means to
+/// return becomes `PAM_AUTH_ERR` (fail closed; never `PAM_IGNORE`/`PAM_INCOMPLETE`).
+pub fn fail_closed(rc: c_int) -> c_int {
+    match rc {
+        PAM_SUCCESS | PAM_SERVICE_ERR | PAM_BUF_ERR | PAM_AUTH_ERR | PAM_AUTHINFO_UNAVAIL
+        | PAM_USER_UNKNOWN | PAM_CONV_ERR => rc,
+        _ => PAM_AUTH_ERR,
+    }
+}
+
 const PAM_SERVICE: c_int = 1;
 const PAM_RHOST: c_int = 4;
 const PAM_CONV: c_int = 5;
