@@ -47,14 +47,49 @@ e2e_require_root() {
   [ "$(id -u)" = 0 ] || e2e_die "run as root (it writes /etc/pam.d/auroraiam-* and starts servers as postgres/mysql)"
 }
 
-# The state dir: $AURORAIAM_E2E_STATE or a new temp dir; traversable by postgres and mysql.
+# The state dir: $AURORAIAM_E2E_STATE or a new private temp dir (mktemp -d). It holds the PAM
+# module that MariaDB's setuid-root auth_pam_tool loads, the emulated secrets and the env file
+# root sources, so a given dir is used only if it is safe: not a symbolic link, a directory owned
+# by root, not writable by group or others (a dir someone else pre-created in /tmp is refused).
+# A dir that does not exist yet is created here (mode 0711: postgres and mysql traverse it).
 e2e_state_dir() {
   if [ -z "${AURORAIAM_E2E_STATE:-}" ]; then
-    AURORAIAM_E2E_STATE="$(mktemp -d /tmp/auroraiam-e2e.XXXXXX)"
+    AURORAIAM_E2E_STATE="$(mktemp -d /tmp/auroraiam-e2e.XXXXXX)" || e2e_die "mktemp -d failed"
+  elif [ ! -e "$AURORAIAM_E2E_STATE" ] && [ ! -L "$AURORAIAM_E2E_STATE" ]; then
+    # No -p: fails if someone creates it between the test and here (then the check refuses it).
+    mkdir -m 0700 "$AURORAIAM_E2E_STATE" 2>/dev/null || true
   fi
-  mkdir -p "$AURORAIAM_E2E_STATE"
-  chmod 0755 "$AURORAIAM_E2E_STATE"
+  e2e_check_state_dir "$AURORAIAM_E2E_STATE" || exit 1
+  chmod 0711 "$AURORAIAM_E2E_STATE"
   export AURORAIAM_E2E_STATE
+}
+
+# Fails (message on stderr) unless $1 is a real directory owned by root, not writable by group
+# or others. Separate from e2e_state_dir so e2e/test-state-dir.sh can check it.
+e2e_check_state_dir() { # dir
+  local dir="$1" owner mode
+  if [ -L "$dir" ]; then echo "e2e: error: state dir $dir is a symbolic link; refusing it" >&2; return 1; fi
+  if [ ! -d "$dir" ]; then echo "e2e: error: state dir $dir is not a directory" >&2; return 1; fi
+  owner="$(stat -c %u "$dir")" mode="$(stat -c %a "$dir")"
+  if [ "$owner" != 0 ]; then
+    echo "e2e: error: state dir $dir is owned by uid $owner, not root; refusing it (remove it or choose another)" >&2
+    return 1
+  fi
+  if (( (8#$mode & 8#022) != 0 )); then
+    echo "e2e: error: state dir $dir has mode $mode (writable by group or others); refusing it" >&2
+    return 1
+  fi
+}
+
+# Sources the env file of the state dir after checking it is a regular file (not a symbolic
+# link) owned by root with mode 0600, in a state dir that passes e2e_check_state_dir.
+e2e_source_env() {
+  local env="$AURORAIAM_E2E_STATE/env"
+  e2e_check_state_dir "$AURORAIAM_E2E_STATE" || exit 1
+  [ -f "$env" ] && [ ! -L "$env" ] || e2e_die "$env is missing or not a regular file"
+  [ "$(stat -c %u:%a "$env")" = "0:600" ] || e2e_die "$env is not owned by root with mode 0600; refusing to source it"
+  # shellcheck disable=SC1090
+  source "$env"
 }
 
 # apt-get install of whatever in "$@" is missing. Services must not start from the package
@@ -180,8 +215,10 @@ e2e_ms() { date +%s%3N; }
 e2e_secs_since() { local d=$(( $(e2e_ms) - $1 )); printf '%d.%d' $((d / 1000)) $(((d % 1000) / 100)); }
 
 # Variables a client needs, written to $AURORAIAM_E2E_STATE/env (sourced by users and tests).
+# It holds the emulated secret keys: created 0600 (owner root).
 e2e_env_add() { # NAME value
-  printf 'export %s=%q\n' "$1" "$2" >> "$AURORAIAM_E2E_STATE/env"
+  ( umask 077; printf 'export %s=%q\n' "$1" "$2" >> "$AURORAIAM_E2E_STATE/env" )
+  chmod 0600 "$AURORAIAM_E2E_STATE/env"
 }
 
 # The variables both servers share (once per state dir).

@@ -3,20 +3,29 @@
 #
 #   sudo bash e2e/local-aurora.sh up [postgres|mariadb|all]   start (default: all), print how to connect
 #   sudo bash e2e/local-aurora.sh down                        stop and remove everything
-#   source /tmp/auroraiam-e2e.local/env                       ports, CA, emulated keys
+#   sudo -s; source /var/lib/auroraiam-e2e/env                ports, CA, emulated keys (root only, 0600)
 #
-# State lives in $AURORAIAM_E2E_STATE (default /tmp/auroraiam-e2e.local).
+# State lives in $AURORAIAM_E2E_STATE (default /var/lib/auroraiam-e2e: a fixed name, so `down`
+# finds it, in a directory only root can write, unlike /tmp). A given state dir must be a
+# directory owned by root and not writable by group or others (e2e/lib.sh e2e_state_dir).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-export AURORAIAM_E2E_STATE="${AURORAIAM_E2E_STATE:-/tmp/auroraiam-e2e.local}"
+export AURORAIAM_E2E_STATE="${AURORAIAM_E2E_STATE:-/var/lib/auroraiam-e2e}"
+export AURORAIAM_E2E_STATE_OWNED="$AURORAIAM_E2E_STATE"
+source "$here/lib.sh"
 case "${1:-}" in
   up)
     what="${2:-all}"
     case "$what" in postgres|mariadb|all) ;; *) echo "usage: $0 up [postgres|mariadb|all]" >&2; exit 2 ;; esac
+    e2e_require_root
+    e2e_state_dir
     [ "$what" = mariadb ] || bash "$here/setup-postgres.sh"
     [ "$what" = postgres ] || bash "$here/setup-mariadb.sh"
-    source "$AURORAIAM_E2E_STATE/env"
+    e2e_source_env
     cat <<MSG
+
+Environment file (root only, mode 0600; it holds the emulated secret keys):
+  $AURORAIAM_E2E_STATE/env
 
 Emulated Aurora is up. Tokens must be signed with the emulated keys for host $E2E_HOST
 (or, PostgreSQL database "aurora": $E2E_ENDPOINT), region $E2E_REGION, the server's port:

@@ -19,6 +19,8 @@ mkdir -p "$OUT"
 # Ports: the defaults, or the next free ones (a server left over from elsewhere must not answer).
 export E2E_PG_PORT="${PG_PORT_GIVEN:-$(e2e_free_port_from 15432)}"
 export E2E_MYSQL_PORT="${MYSQL_PORT_GIVEN:-$(e2e_free_port_from 13306)}"
+# The state dir is private: pre-created, linked or shared dirs are refused (under a second).
+bash "$E2E_DIR/test-state-dir.sh" || e2e_die "e2e/test-state-dir.sh failed"
 AURORAIAM_E2E_STATE="$(mktemp -d /tmp/auroraiam-e2e.XXXXXX)"
 export AURORAIAM_E2E_STATE
 cleanup() { bash "$E2E_DIR/teardown.sh" || true; }
@@ -79,7 +81,7 @@ for server in postgres mariadb; do
   grep '^e2e: ' "$OUT/setup-$server.log" | tail -1 >&2
   declare "SETUP_SECS_$server=$(e2e_secs_since "$phase")"
 done
-source "$AURORAIAM_E2E_STATE/env"
+e2e_source_env
 
 # Credentials: long-term keys, and temporary keys with a session token as long as STS's
 # (about 1,100 characters: the token grows past 1,400, beyond pam_exec's 511-byte cut).
@@ -221,6 +223,9 @@ if need cli "PostgreSQL rejections"; then
   reject_pg "token for another port" PORT_MISMATCH app_user "$(cli_token app_user 5432)"
   reject_pg "token for another region" REGION_MISMATCH app_user "$(TOKEN_REGION=eu-west-1 cli_token app_user "$P")"
   reject_pg "plain password, not a token" TOKEN_MALFORMED app_user "hunter2"
+  # Aurora refuses RDS tokens asking to live more than 900 s (the libraries cannot make one).
+  reject_pg "RDS token asking to live an hour" TOKEN_LIFETIME_TOO_LONG app_user \
+    "$(python3 "$E2E_DIR/clients/sign_rds_token.py" "$E2E_HOST" "$P" app_user "$E2E_REGION" 3600)"
   reject_pg "endpoint token on the localhost database" HOST_MISMATCH app_user \
     "$("$CLI" generate-db-auth-token --hostname "$E2E_ENDPOINT" --port "$P" --username app_user)"
   POLICY_CREDS=(AWS_ACCESS_KEY_ID="$E2E_POLICY_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$E2E_POLICY_SECRET_ACCESS_KEY")

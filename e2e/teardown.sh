@@ -27,7 +27,7 @@ fi
 rm -f /etc/pam.d/auroraiam-*
 if [ -n "$STATE" ] && [ -d "$STATE" ] && [ "${E2E_KEEP_STATE:-0}" != 1 ]; then
   case "$STATE" in
-    /tmp/auroraiam-e2e.*|"${AURORAIAM_E2E_STATE_OWNED:-/nonexistent}") rm -rf "$STATE" ;;
+    /tmp/auroraiam-e2e.*|/var/lib/auroraiam-e2e|"${AURORAIAM_E2E_STATE_OWNED:-/nonexistent}") rm -rf "$STATE" ;;
     *) e2e_log "state dir $STATE kept (not created by the emulator; remove it yourself)" ;;
   esac
 fi
