@@ -14,7 +14,9 @@ const BOTO_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const BOTO_AT: i64 = 1_700_000_000;
 
 fn verify(args: &[&str]) -> Out {
-    let dir = scratch("security");
+    // One scratch dir per call: the tests run in parallel.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = scratch(&format!("security-{}", CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)));
     let file = dir.join("secret");
     std::fs::write(&file, BOTO_SECRET).unwrap();
     let mut all = vec!["verify".to_string(), format!("--secret-access-key-file={}", file.display())];
