@@ -11,8 +11,9 @@ use crate::source::CredentialsSource;
 /// Longest a caller waits for another thread's fetch before giving up.
 pub const DEFAULT_FETCH_WAIT: Duration = Duration::from_secs(60);
 
-/// After a failed (or panicked) fetch, callers within this long get the same error without a
-/// new fetch, so a failing source (endpoint down, slow process) is not hammered by every call.
+/// After a fetch that failed with `CREDENTIALS_PROVIDER_FAILED` (or panicked), callers within
+/// this long get the same error without a new fetch, so a failing source (endpoint down, slow
+/// process) is not hammered by every call. `CREDENTIALS_NOT_FOUND` is not backed off.
 /// [`CredentialCache::invalidate`] ends the backoff at once.
 pub const FAILED_FETCH_BACKOFF: Duration = Duration::from_secs(1);
 
@@ -57,8 +58,11 @@ impl Drop for FetchGuard<'_> {
                 state.failed_at = None;
             }
             Some(Err(e)) => {
+                // Only a source that failed (endpoint down, timeout, bad answer) is backed off;
+                // "nothing configured" (CREDENTIALS_NOT_FOUND) is cheap to ask again.
+                let failed = e.code() == ErrorCode::CredentialsProviderFailed;
                 state.last_error = Some(e);
-                state.failed_at = Some(Instant::now());
+                state.failed_at = failed.then(Instant::now);
             }
             None => {
                 state.last_error = Some(Error::new(

@@ -310,7 +310,12 @@ fn shown(text: &str) -> String {
 }
 
 /// Longest text [`redact_token`] returns, in bytes; a longer redacted token is cut, with `…`.
-pub const MAX_REDACTED_LEN: usize = 2048;
+/// Every token a signer can make fits (a 1024-byte user name encodes to at most 3072 bytes).
+pub const MAX_REDACTED_LEN: usize = 8192;
+
+/// Longest `name=value` pair [`redact_token`] shows whole (a 1024-byte user name, encoded, fits);
+/// a longer one is cut with `…`, so the masked signature stays visible.
+const MAX_REDACTED_PAIR_LEN: usize = 3200;
 
 /// The token with its signature and session token masked, safe for logs. Never fails and never
 /// returns its input unchanged: text that does not parse as a token (a password, a connection
@@ -337,6 +342,14 @@ pub fn redact_token(token: &str) -> String {
                 out.push_str("=<redacted:");
                 out.push_str(&v.len().to_string());
                 out.push_str(" chars>");
+            }
+            Some(_) if pair.len() > MAX_REDACTED_PAIR_LEN => {
+                let mut cut = MAX_REDACTED_PAIR_LEN;
+                while !pair.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                out.push_str(&pair[..cut]);
+                out.push('…');
             }
             Some(_) => out.push_str(pair),
             None => out.push_str("<redacted>"),
@@ -451,7 +464,14 @@ mod tests {
         let c = credentials_from_parts("AKIDEXAMPLE", "s", Some(&"S".repeat(16_000)), None).unwrap();
         let t = generate_token(&long_user, &c, SigningTime::from_unix_seconds(1_700_000_000).unwrap()).unwrap();
         let r = redact_token(t.as_str());
-        assert!(r.len() <= MAX_REDACTED_LEN + '…'.len_utf8() && r.len() < t.as_str().len(), "{}", r.len());
+        // The longest user name a signer accepts is shown whole, with the signature masked.
+        assert!(r.contains(&crate::percent_encode(&user)) && r.contains("X-Amz-Signature=<redacted:64 chars>"), "{r}");
+        assert!(r.len() < t.as_str().len());
+        // A hostile token with a 40 KB user name is cut.
+        let huge = t.as_str().replacen("DBUser=", &format!("DBUser={}", "u".repeat(40_000)), 1);
+        assert!(huge.len() < MAX_TOKEN_LEN && parse_token(&huge).is_ok());
+        let r = redact_token(&huge);
+        assert!(r.len() <= MAX_REDACTED_LEN + '…'.len_utf8() && r.contains("X-Amz-Signature=<redacted:64 chars>"), "{}", r.len());
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub fn verify_token_info(env: Env, token: JsAny, secrets: JsAny, options: Option
 
 /// The token with its signature and session token masked, safe for logs. Never throws for a
 /// string: text that does not parse as a token (a password, a connection string, an altered
-/// token) is masked whole as `<redacted: N bytes, not a token>`; at most 2048 bytes.
+/// token) is masked whole as `<redacted: N bytes, not a token>`; at most 8192 bytes.
 ///
 /// @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` when `token` is not a string
 #[napi(js_name = "redactToken", catch_unwind, ts_args_type = "token: string", ts_return_type = "string")]

@@ -233,7 +233,7 @@ def redact_token(token: str) -> str:
     """``token`` with its signature and session token masked, for logs; never fails for a str.
 
     Text that does not parse as a token (a password, a connection string, an altered token) is
-    masked whole: ``'<redacted: N bytes, not a token>'``; the result is at most 2048 bytes.
+    masked whole: ``'<redacted: N bytes, not a token>'``; the result is at most 8192 bytes.
     """
 
 # Cached tokens (the public classes are auroraiam.Signer and auroraiam.DsqlSigner).
