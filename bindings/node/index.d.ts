@@ -252,7 +252,8 @@ export declare function parseToken(token: string): TokenInfo
 
 /**
  * The token with its signature and session token masked, safe for logs. Never throws for a
- * string: text that is not a token is masked whole.
+ * string: text that does not parse as a token (a password, a connection string, an altered
+ * token) is masked whole as `<redacted: N bytes, not a token>`; at most 8192 bytes.
  *
  * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` when `token` is not a string
  */
@@ -339,9 +340,12 @@ export interface TokenInfo {
  * `secrets` is a `Map` or a plain object from access key id to secret access key, or a
  * function `(accessKeyId) => secret | undefined` (called synchronously, at most once).
  *
+ * Without `expectKind` an RDS token is expected.
+ *
  * @throws {Error} with `code` `SIGNATURE_MISMATCH`, `UNKNOWN_ACCESS_KEY`, `TOKEN_EXPIRED`,
- * `TOKEN_NOT_YET_VALID`, `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`, `REGION_MISMATCH`,
- * `KIND_MISMATCH` or `TOKEN_MALFORMED`; whatever `secrets` threw
+ * `TOKEN_NOT_YET_VALID`, `TOKEN_LIFETIME_TOO_LONG` (an RDS token asking to live over 900 s),
+ * `HOST_MISMATCH`, `PORT_MISMATCH`, `USER_MISMATCH`, `REGION_MISMATCH`, `KIND_MISMATCH` or
+ * `TOKEN_MALFORMED`, `INVALID_ARGUMENT` for a `maxClockSkew` over 3600; whatever `secrets` threw
  */
 export declare function verifyToken(token: string, secrets: Map<string, string> | Record<string, string> | ((accessKeyId: string) => string | undefined | null), options?: VerifyTokenOptions): TokenInfo
 
@@ -349,9 +353,9 @@ export declare function verifyToken(token: string, secrets: Map<string, string> 
 export interface VerifyTokenOptions {
   /** The verifier's clock: a `Date` or Unix seconds; default now. */
   now?: Date | number
-  /** Seconds a signing time may lie in the future (clock skew); default 300. */
+  /** Seconds a signing time may lie in the future (clock skew): 0..=3600, default 300. */
   maxClockSkew?: number
-  /** Required kind. */
+  /** Required kind; default `'rds'`. */
   expectKind?: 'rds' | 'dsql' | 'dsql-admin'
   /** Required host (compared case-insensitively). */
   expectHostname?: string

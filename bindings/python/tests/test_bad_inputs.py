@@ -99,7 +99,6 @@ def test_missing_and_unknown_arguments_are_type_errors() -> None:
     [
         ("port", 0, "INVALID_PORT"), ("port", -1, "INVALID_PORT"), ("port", 65536, "INVALID_PORT"),
         ("port", 2**63, "INVALID_PORT"), ("port", -(2**63) - 1, "INVALID_PORT"), ("port", 10**100, "INVALID_PORT"),
-        ("port", 10**5000, "INVALID_PORT"), ("port", -(10**5000), "INVALID_PORT"), ("expires_in", 10**5000, "INVALID_EXPIRES_IN"),
         ("port", 2**63 - 1, "INVALID_PORT"), ("port", -(2**63), "INVALID_PORT"),
         ("expires_in", 0, "INVALID_EXPIRES_IN"), ("expires_in", 901, "INVALID_EXPIRES_IN"),
         ("expires_in", 2**64, "INVALID_EXPIRES_IN"), ("expires_in", -(10**30), "INVALID_EXPIRES_IN"),
@@ -116,12 +115,22 @@ def test_out_of_range_numbers(field: str, value: Any, code: str) -> None:
     assert isinstance(raised.value, ValueError)
     assert not isinstance(raised.value, OverflowError)
     assert field in str(raised.value)
-    if isinstance(value, int) and abs(value) >= 10**4000:
-        # Past CPython's int-to-text limit the message gives the size (str(value) would raise).
-        assert f"an int of {value.bit_length()} bits" in str(raised.value), str(raised.value)
-    elif isinstance(value, int) and abs(value) >= 2**63:
+    if isinstance(value, int) and abs(value) >= 2**63:
         # The message shows the caller's number, not a saturated one.
         assert str(value)[:20] in str(raised.value), str(raised.value)
+
+
+@pytest.mark.parametrize("field, sign, code", [
+    ("port", 1, "INVALID_PORT"), ("port", -1, "INVALID_PORT"), ("expires_in", 1, "INVALID_EXPIRES_IN"),
+])
+def test_ints_too_large_to_print_get_the_field_code(field: str, sign: int, code: str) -> None:
+    # Past CPython's 4300-digit int-to-text limit str(value) raises ValueError; the binding must
+    # still raise the field's error (not that ValueError) and describe the value by its size.
+    value = sign * 10**5000
+    with pytest.raises(InvalidParameterError) as raised:
+        rds(**{field: value})
+    assert raised.value.code == code and field in str(raised.value)
+    assert f"an int of {value.bit_length()} bits" in str(raised.value), str(raised.value)
 
 
 def test_int_subclasses_are_ints() -> None:

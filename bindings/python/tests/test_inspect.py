@@ -360,7 +360,6 @@ def test_lone_surrogate_is_invalid_utf8() -> None:
     (dict(expect_port="5432"), TypeError, None),
     (dict(max_clock_skew=-1), InvalidParameterError, "INVALID_ARGUMENT"),
     (dict(max_clock_skew=2**32), InvalidParameterError, "INVALID_ARGUMENT"),
-    (dict(max_clock_skew=10**5000), InvalidParameterError, "INVALID_ARGUMENT"),
     (dict(max_clock_skew=1.5), TypeError, None),
     (dict(expect_hostname=b"h"), TypeError, None),
     (dict(expect_username="u\udc80"), InvalidParameterError, "INVALID_UTF8"),
@@ -433,7 +432,7 @@ def test_rds_tokens_living_longer_than_900_s_are_refused(expires: int) -> None:
 
 def test_max_clock_skew_is_capped_at_an_hour() -> None:
     verify_token(TOKEN, {ASIA: SECRET}, now=AT - 3600, max_clock_skew=3600)
-    for skew in (3601, 86_400, 2**32 - 1):
+    for skew in (3601, 86_400, 2**32 - 1, 10**5000):
         with pytest.raises(InvalidParameterError) as raised:
             verify_token(TOKEN, {ASIA: SECRET}, now=AT, max_clock_skew=skew)
         assert raised.value.code == "INVALID_ARGUMENT" and "3600" in str(raised.value)
