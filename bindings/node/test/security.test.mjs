@@ -28,7 +28,7 @@ test('RDS tokens living longer than 900 s fail with TOKEN_LIFETIME_TOO_LONG', ()
     assert.equal(parseToken(token).expiresIn, Number(expires))
     assert.ok(diagnoseToken(token, { now: BOTO_AT }).some((d) => d.code === 'EXPIRES_IN_TOO_LONG'))
   }
-  assert.equal(errorCodes().find((c) => c.name === 'TOKEN_LIFETIME_TOO_LONG').number, 7024)
+  assert.equal(errorCodes().find((c) => c.name === 'TOKEN_LIFETIME_TOO_LONG').number, 7028)
 })
 
 test('maxClockSkew is capped at 3600 s', () => {

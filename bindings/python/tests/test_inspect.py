@@ -427,7 +427,7 @@ def test_rds_tokens_living_longer_than_900_s_are_refused(expires: int) -> None:
     assert parse_token(token).expires_in == expires  # still readable, and diagnosed:
     assert "EXPIRES_IN_TOO_LONG" in [d.code for d in diagnose_token(token, now=BOTO_AT)]
     codes = {name: number for name, number, _ in _error_codes()}
-    assert codes["TOKEN_LIFETIME_TOO_LONG"] == 7024
+    assert codes["TOKEN_LIFETIME_TOO_LONG"] == 7028
 
 
 def test_max_clock_skew_is_capped_at_an_hour() -> None:
