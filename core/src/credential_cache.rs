@@ -85,12 +85,13 @@ impl CredentialCache {
             state: Mutex::new(State::default()),
             done: Condvar::new(),
             fetch_wait: DEFAULT_FETCH_WAIT,
-            backoff: FAILED_FETCH_BACKOFF,
+            backoff: Duration::ZERO,
         }
     }
 
-    /// Sets how long a failed fetch's error is served before the next fetch (default
-    /// [`FAILED_FETCH_BACKOFF`]; zero retries on every call).
+    /// Sets how long a failed fetch's error is served before the next fetch (suggested:
+    /// [`FAILED_FETCH_BACKOFF`]). The default is zero: every call after a failure asks the
+    /// source again, as the bindings document ("a failure is not cached").
     pub fn with_failure_backoff(mut self, backoff: Duration) -> Self {
         self.backoff = backoff;
         self
@@ -253,7 +254,7 @@ mod tests {
                 _ => credentials_from_parts("AKID", "s", None, None),
             }
         }));
-        let cache = Arc::new(CredentialCache::new(source));
+        let cache = Arc::new(CredentialCache::new(source).with_failure_backoff(FAILED_FETCH_BACKOFF));
         let threads: Vec<_> = (0..8)
             .map(|_| {
                 let cache = cache.clone();
@@ -279,7 +280,8 @@ mod tests {
         let cache = CredentialCache::new(Arc::new(FnSource::new("flaky", move || match c2.fetch_add(1, Ordering::SeqCst) {
             0 => Err(Error::new(ErrorCode::CredentialsProviderFailed, "down")),
             _ => credentials_from_parts("AKID", "s", None, None),
-        })));
+        })))
+        .with_failure_backoff(FAILED_FETCH_BACKOFF);
         assert!(cache.get(SystemTime::now()).is_err());
         assert!(cache.get(SystemTime::now()).is_err());
         cache.invalidate();

@@ -931,9 +931,6 @@ fn slow_endpoints_hit_the_timeout() {
     assert_eq!(p.token().unwrap_err().code(), ErrorCode::CredentialsProviderFailed);
     assert!(t.elapsed() < timeout + Duration::from_secs(1));
     emu.config(r#"{"endpoints": {"sts": {"delay_ms": 0}}}"#);
-    // After a failed fetch the error is served for FAILED_FETCH_BACKOFF without asking again.
-    assert_eq!(p.token().unwrap_err().code(), ErrorCode::CredentialsProviderFailed);
-    std::thread::sleep(auroraiam::FAILED_FETCH_BACKOFF);
     verify_with_emulator(&p.token().unwrap(), SigningTime::now().unwrap()).unwrap();
 }
 
