@@ -1,5 +1,6 @@
 # Python package (bindings/python: pyo3 + maturin, abi3 wheel). Included by the root Makefile.
-#   make test-python    build the wheel, install it in a fresh venv, run pytest (vectors, API, stubtest, threads)
+#   make test-python    build the wheel, install it and the pinned drivers in a fresh venv, run pytest
+#                       (vectors, API, stubtest, threads, driver integrations' bad input)
 #   make demo-python    print the token for the demo inputs (scripts/demo.env)
 #   make bench-python   time auroraiam against boto3 in the same run (not a test); wheel sizes
 # Everything generated lives under target/python/ (ignored by git).
@@ -37,7 +38,8 @@ test-python:
 	$(call py_build_wheel,$(PY_OUT)/test-wheels)
 	rm -rf $(PY_TEST_VENV)
 	$(PYTHON) -m venv $(PY_TEST_VENV)
-	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) -r $(PY_DIR)/tests/requirements.txt
+	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) -r $(PY_DIR)/tests/requirements.txt \
+		-r $(PY_DIR)/tests/requirements-drivers.txt
 	$(PY_TEST_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps $(PY_OUT)/test-wheels/auroraiam-*.whl
 	cd $(PY_DIR)/tests && ../../../$(PY_TEST_VENV)/bin/python -m pytest -p no:cacheprovider -q -ra
 	@set -e; for py in $(PY_ABI3_PYTHONS); do \

@@ -14,6 +14,7 @@
 //! released (`default_chain.rs`, `signer.rs`).
 
 mod args;
+mod connect;
 mod credentials;
 mod default_chain;
 mod errors;
@@ -213,6 +214,9 @@ fn _auroraiam(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(inspect::verify_token, m)?)?;
     m.add_function(wrap_pyfunction!(inspect::redact_token, m)?)?;
     m.add_class::<signer::PySigner>()?;
+    m.add_function(wrap_pyfunction!(connect::_connect_target, m)?)?;
+    m.add_function(wrap_pyfunction!(connect::_pg_sslmode, m)?)?;
+    m.add_function(wrap_pyfunction!(connect::_retry_auth_failure, m)?)?;
     m.add_function(wrap_pyfunction!(default_chain::_reset_default_chain, m)?)?;
     m.add_function(wrap_pyfunction!(default_chain::_has_default_chain, m)?)?;
     Ok(())

@@ -135,6 +135,20 @@ impl PySigner {
         }
     }
 
+    /// A forced-fresh token (the core's `TokenProvider::fresh_token`): the cached token and
+    /// credentials are dropped (also the process-wide default-chain credentials), the
+    /// credentials re-resolved and a new token signed, which is cached from now on. For the one
+    /// retry after the server refused a token.
+    fn get_fresh_token(&self, py: Python<'_>) -> PyResult<Py<PyString>> {
+        let forgotten = lock(&self.memo).take();
+        drop(forgotten);
+        if let Source::Chain(chain) = &self.source {
+            chain.invalidate();
+        }
+        let token = py.detach(|| self.provider.fresh_token()).map_err(|e| self.raise(py, &e))?;
+        Ok(self.objects_for(py, token).0)
+    }
+
     /// The cached token if it can be handed out now without fetching or waiting, else `None`
     /// (`get_token_async` answers from it without a worker thread).
     fn _cached_token(&self, py: Python<'_>) -> Option<Py<PyString>> {

@@ -266,9 +266,20 @@ class _Signer:
         ``expires_in`` and the credentials' expiry."""
     def invalidate(self) -> None:
         """Drops the cached token and credentials; the next call fetches and signs anew."""
+    def get_fresh_token(self) -> str:
+        """A forced-fresh token: cached token and credentials dropped, credentials re-resolved,
+        a new token signed (and cached). For the one retry after a server refused a token."""
     def _cached_token(self) -> str | None: ...
     @property
     def _credential_fetch_count(self) -> int: ...
 
+def _connect_target(
+    dsql: bool, host: str | None, port: int | None, user: str | None, region: str | None
+) -> tuple[Literal["rds", "dsql", "dsql-admin"], str, int | None, str]:
+    """The checked endpoint a connection signs for: ``(kind, hostname, port, region)``."""
+def _pg_sslmode(mode: str | None) -> str:
+    """The PostgreSQL sslmode to use (``None``: verify-full); modes without TLS are refused."""
+def _retry_auth_failure(failed_attempts: int) -> bool:
+    """Whether a login refused for authentication after that many attempts is retried."""
 def _reset_default_chain() -> None: ...
 def _has_default_chain() -> bool: ...

@@ -31,6 +31,13 @@ class _AsyncToken(_Signer):
 
         return await asyncio.to_thread(self.get_token)
 
+    async def get_fresh_token_async(self) -> str:
+        """``get_fresh_token()`` for asyncio code: it always re-resolves credentials, so it
+        runs in a worker thread (``asyncio.to_thread``)."""
+        import asyncio
+
+        return await asyncio.to_thread(self.get_fresh_token)
+
 
 class Signer(_AsyncToken):
     """RDS / Aurora IAM tokens for one endpoint, cached: ``get_token()`` returns the same token

@@ -1,0 +1,70 @@
+"""asyncpg with IAM tokens: ``connect()`` and ``create_pool()``; every new physical connection
+gets a current token, made off the event loop when credentials must be fetched.
+
+    from auroraiam.asyncpg import create_pool
+    pool = await create_pool(host="mydb.cluster-abc.us-east-1.rds.amazonaws.com", user="app_user",
+                             database="app", sslrootcert="/etc/ssl/rds-global-bundle.pem")
+
+TLS: ``sslmode`` (default verify-full; disable/allow/prefer refused) with the CA bundle
+``sslrootcert`` (default: the system store), or your own ``ssl=`` ``SSLContext``. Other options
+as for ``auroraiam.psycopg``. Requires the ``asyncpg`` extra.
+"""
+
+from __future__ import annotations
+
+import inspect
+import ssl as _ssl
+from typing import Any
+
+import asyncpg
+import asyncpg.pool
+
+from auroraiam._integration import (
+    IamAuth, check_options, connect_with_retry_async, invalid, reject_password, ssl_context,
+)
+
+__all__ = ["connect", "create_pool"]
+
+_CONNECT_OPTIONS = frozenset(inspect.signature(asyncpg.connect).parameters) - {"dsn", "password"}
+_POOL_OPTIONS = frozenset(inspect.signature(asyncpg.create_pool).parameters) - {"dsn", "connect", "password"}
+
+
+def _prepare(options: dict[str, Any]) -> tuple[IamAuth, dict[str, Any]]:
+    params = dict(options)
+    reject_password(params)
+    auth = IamAuth.from_options(params.pop("host", None), params.pop("port", None), params.pop("user", None), 5432, params)
+    sslmode, cafile, given = params.pop("sslmode", None), params.pop("sslrootcert", None), params.get("ssl")
+    if given is None:
+        params["ssl"] = ssl_context(sslmode, cafile)
+    elif not isinstance(given, _ssl.SSLContext) or sslmode is not None or cafile is not None:
+        raise invalid("ssl= must be an ssl.SSLContext (TLS cannot be turned off for IAM authentication), "
+                      "and not combined with sslmode= / sslrootcert=")
+    params.update(host=auth.host, port=auth.port, user=auth.user)
+    return auth, params
+
+
+async def _attempt(params: dict[str, Any], token: str, connector: Any = None, **extra: Any) -> asyncpg.Connection:
+    return await (connector or asyncpg.connect)(**params, **extra, password=token)
+
+
+async def connect(**options: Any) -> asyncpg.Connection:
+    """``asyncpg.connect`` with a current IAM token (see the module docs)."""
+    auth, params = _prepare(options)
+    check_options(params, _CONNECT_OPTIONS, "asyncpg")
+    return await connect_with_retry_async(auth, lambda token: _attempt(params, token))
+
+
+def create_pool(**options: Any) -> asyncpg.pool.Pool:
+    """``asyncpg.create_pool`` whose every new connection sends a current token and retries
+    once on a refused one (asyncpg's ``connect=`` hook). Await it or use ``async with``."""
+    pool_keys = {k: options.pop(k) for k in list(options) if k in _POOL_OPTIONS and k not in _CONNECT_OPTIONS}
+    auth, params = _prepare(options)
+    check_options(params, _CONNECT_OPTIONS | _POOL_OPTIONS, "asyncpg")
+
+    async def open_connection(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+        # The pool passes its dsn (None), loop, connection_class, record_class and the options.
+        kwargs.pop("password", None)
+        kw = {k: v for k, v in kwargs.items() if k not in params}
+        return await connect_with_retry_async(auth, lambda token: _attempt(params, token, None, **kw))
+
+    return asyncpg.create_pool(connect=open_connection, **pool_keys)

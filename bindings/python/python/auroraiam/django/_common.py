@@ -1,0 +1,27 @@
+"""What the two Django backends share: one ``IamAuth`` per settings alias, and the options."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from auroraiam._integration import AUTH_OPTIONS, IamAuth, reject_password
+
+_AUTHS: dict[tuple[Any, ...], IamAuth] = {}
+_LOCK = threading.Lock()
+
+
+def auth_for(settings_dict: dict[str, Any], conn_params: dict[str, Any], default_port: int) -> IamAuth:
+    """Pops auroraiam's options out of ``conn_params`` and returns the (cached) ``IamAuth``."""
+    reject_password(settings_dict, " in DATABASES (PASSWORD)")
+    reject_password(conn_params)
+    ours = {k: conn_params.pop(k) for k in AUTH_OPTIONS if k in conn_params}
+    host = settings_dict.get("HOST") or None
+    port = int(settings_dict["PORT"]) if settings_dict.get("PORT") else None
+    user = settings_dict.get("USER") or None
+    key = (host, port, user, tuple(sorted((k, repr(v)) for k, v in ours.items())))
+    with _LOCK:
+        auth = _AUTHS.get(key)
+        if auth is None:
+            auth = _AUTHS[key] = IamAuth(host, port, user, default_port=default_port, **ours)
+    return auth

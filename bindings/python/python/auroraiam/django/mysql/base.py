@@ -1,0 +1,48 @@
+"""Django's MySQL backend; every new connection gets a current IAM token (sent with
+``mysql_clear_password`` over TLS) and one retry with a forced-fresh token when refused.
+
+Django's backend needs ``MySQLdb``; without mysqlclient installed, PyMySQL stands in for it
+(``pymysql.install_as_MySQLdb()``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:
+    import MySQLdb  # noqa: F401
+except ImportError:
+    import pymysql
+
+    pymysql.install_as_MySQLdb()
+
+from django.db.backends.mysql import base as _mysql  # noqa: E402
+
+from auroraiam._integration import check_ca_file, connect_with_retry, mysql_tls_refused  # noqa: E402
+from auroraiam.django._common import auth_for  # noqa: E402
+
+
+class DatabaseWrapper(_mysql.DatabaseWrapper):  # type: ignore[misc]
+    """``django.db.backends.mysql``'s wrapper, with tokens instead of ``PASSWORD``."""
+
+    def get_connection_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = super().get_connection_params()
+        auth = auth_for(self.settings_dict, params, 3306)
+        mysql_tls_refused(params)
+        ssl = dict(params.get("ssl") or {})
+        check_ca_file(ssl.get("ca"), "OPTIONS['ssl']['ca']")
+        ssl.setdefault("check_hostname", True)
+        if "ca" not in ssl:
+            import ssl as _ssl
+
+            params["ssl"] = _ssl.create_default_context()
+        else:
+            params["ssl"] = ssl
+        params.update(host=auth.host, port=auth.port, user=auth.user)
+        params["_auroraiam"] = auth
+        return params
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        params = dict(conn_params)
+        auth = params.pop("_auroraiam")
+        parent = super()
+        return connect_with_retry(auth, lambda token: parent.get_new_connection({**params, "password": token}))

@@ -1,0 +1,1 @@
+"""``ENGINE: "auroraiam.django.postgresql"``: Django's PostgreSQL backend with IAM tokens."""

@@ -1,0 +1,80 @@
+"""Driver integrations without a server: bad input gets clear errors before any connect, import
+costs, and what is wired (the pools past expiry run in e2e/clients/py_pools.py, make test-e2e)."""
+
+import subprocess
+import sys
+
+import pytest
+
+import auroraiam
+
+HOST = "mydb.cluster-x.us-east-1.rds.amazonaws.com"
+CREDS = {"aws_access_key_id": "AKIAIOSFODNNEXAMPLE", "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+
+
+def test_import_auroraiam_imports_no_driver() -> None:
+    code = ("import sys, auroraiam; bad = [m for m in ('psycopg', 'psycopg2', 'asyncpg', 'pymysql', 'aiomysql', "
+            "'sqlalchemy', 'django') if m in sys.modules]; print(bad)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_psycopg_bad_input() -> None:
+    pytest.importorskip("psycopg")
+    from auroraiam.psycopg import connect, connection_class
+
+    with pytest.raises(auroraiam.InvalidParameterError, match="host is missing"):
+        connect(user="u", dbname="d", credentials=CREDS)
+    with pytest.raises(auroraiam.InvalidParameterError, match="sslmode=disable is refused"):
+        connect(host=HOST, user="u", sslmode="disable", credentials=CREDS)
+    with pytest.raises(auroraiam.InvalidParameterError, match="unknown psycopg .libpq. connection option 'bogus'"):
+        connection_class(host=HOST, user="u", bogus=1, credentials=CREDS)
+    with pytest.raises(auroraiam.InvalidParameterError, match="password= must not be given"):
+        connect(host=HOST, user="u", password="x", credentials=CREDS)
+    with pytest.raises(auroraiam.InvalidParameterError, match="no such CA bundle"):
+        connect(host=HOST, user="u", sslrootcert="/nonexistent/ca.pem", credentials=CREDS)
+    with pytest.raises(auroraiam.InvalidParameterError, match="region is required"):
+        connect(host="127.0.0.1", user="u", credentials=CREDS)
+
+
+def test_sqlalchemy_bad_input() -> None:
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("psycopg")
+    from auroraiam.sqlalchemy import create_engine
+
+    with pytest.raises(auroraiam.InvalidParameterError, match="must not contain a password"):
+        create_engine(f"postgresql+psycopg://u:secret@{HOST}/app", credentials=CREDS)
+    with pytest.raises(auroraiam.InvalidParameterError, match="host is missing"):
+        create_engine("postgresql+psycopg://u@/app", credentials=CREDS)
+    with pytest.raises(TypeError, match="regoin"):  # SQLAlchemy names the unknown engine option
+        create_engine(f"postgresql+psycopg://u@{HOST}/app", credentials=CREDS, regoin="us-east-1")
+    engine = create_engine(f"postgresql+psycopg://u@{HOST}/app", credentials=CREDS)
+    assert "X-Amz" not in repr(engine)
+
+
+def test_mysql_and_asyncpg_bad_input() -> None:
+    pytest.importorskip("pymysql")
+    from auroraiam.pymysql import connect
+
+    with pytest.raises(auroraiam.InvalidParameterError, match="TLS cannot be turned off"):
+        connect(host=HOST, port=3306, user="u", ssl_disabled=True, credentials=CREDS)
+    with pytest.raises(auroraiam.InvalidParameterError, match="unknown PyMySQL connection option 'sslca'"):
+        connect(host=HOST, port=3306, user="u", sslca="/x", credentials=CREDS)
+    asyncpg = pytest.importorskip("asyncpg")
+    import asyncio
+
+    from auroraiam.asyncpg import connect as aconnect
+
+    assert asyncpg
+    with pytest.raises(auroraiam.InvalidParameterError, match="sslmode=prefer is refused"):
+        asyncio.run(aconnect(host=HOST, user="u", sslmode="prefer", credentials=CREDS))
+
+
+def test_dsql_cluster_id_and_admin() -> None:
+    pytest.importorskip("psycopg")
+    from auroraiam._integration import IamAuth
+
+    auth = IamAuth("abcdefghijklmnopqrstuvwx12", None, "admin", default_port=5432, region="us-east-1", dsql=True,
+                   credentials=CREDS)
+    assert auth.host == "abcdefghijklmnopqrstuvwx12.dsql.us-east-1.on.aws" and auth.kind == "dsql-admin"
+    assert "DbConnectAdmin" in auth.token()
+    assert "X-Amz" not in repr(auth)
