@@ -11,10 +11,10 @@ use crate::source::CredentialsSource;
 /// Longest a caller waits for another thread's fetch before giving up.
 pub const DEFAULT_FETCH_WAIT: Duration = Duration::from_secs(60);
 
-/// After a fetch that failed with `CREDENTIALS_PROVIDER_FAILED` (or panicked), callers within
-/// this long get the same error without a new fetch, so a failing source (endpoint down, slow
-/// process) is not hammered by every call. `CREDENTIALS_NOT_FOUND` is not backed off.
-/// [`CredentialCache::invalidate`] ends the backoff at once.
+/// A suggested backoff for [`CredentialCache::with_failure_backoff`] (off by default): after a
+/// fetch that failed with `CREDENTIALS_PROVIDER_FAILED` (or panicked), callers within this long
+/// get the same error without a new fetch, so a failing source is not hammered by every call.
+/// `CREDENTIALS_NOT_FOUND` is not backed off; [`CredentialCache::invalidate`] ends the backoff.
 pub const FAILED_FETCH_BACKOFF: Duration = Duration::from_secs(1);
 
 #[derive(Default)]
