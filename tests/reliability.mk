@@ -2,7 +2,8 @@
 # (docs/reliability.md). Needs the nightly toolchain with the miri and rust-src components
 # (installed with rustup when missing). Its own target dir (target/miri, Miri's default).
 #   make miri         the core's pure-logic unit tests + ffi::ptr, ffi::call, ffi::last_error tests
-#   make miri-smoke   ffi::ptr and the core's encoding/hostname/region tests only (in make test)
+#   make miri-smoke   ffi::ptr and the core's encoding/hostname/region tests only (not in make test:
+#                     building Miri's sysroot took over 25 min on the loaded 2-core machine)
 
 MIRI_CORE_TESTS ?= encoding:: hostname:: region:: parse:: time:: error:: coerce:: signing_key:: presign::
 MIRI_FFI_TESTS ?= ptr:: call:: last_error::
@@ -22,4 +23,3 @@ miri: miri-deps
 miri-smoke: miri-deps
 	@$(MAKE) --no-print-directory miri MIRI_CORE_TESTS="encoding:: hostname:: region::" MIRI_FFI_TESTS="ptr::"
 
-TEST_TARGETS += miri-smoke
