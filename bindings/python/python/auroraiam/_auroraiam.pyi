@@ -22,6 +22,9 @@ __all__ = [
     "verify_token",
     "redact_token",
     "_Signer",
+    "_connect_target",
+    "_pg_sslmode",
+    "_retry_auth_failure",
     "_reset_default_chain",
     "_has_default_chain",
 ]

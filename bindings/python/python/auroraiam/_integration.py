@@ -18,12 +18,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ssl
     from collections.abc import Awaitable, Callable, Iterable, Mapping
-    from typing import Any, TypeVar
+    from typing import Any
 
     from auroraiam._auroraiam import _SignerCredentials
     from auroraiam._signer import DsqlSigner, Signer
 
-    T = TypeVar("T")
+from typing import TypeVar
+
+T = TypeVar("T")
 
 __all__ = ["IamAuth"]
 

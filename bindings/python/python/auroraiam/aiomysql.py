@@ -16,7 +16,7 @@ import inspect
 import ssl as _ssl
 from typing import Any
 
-import aiomysql
+import aiomysql  # type: ignore
 
 from auroraiam._integration import IamAuth, connect_with_retry_async, invalid, is_auth_failure, ssl_context
 from auroraiam.pymysql import prepare

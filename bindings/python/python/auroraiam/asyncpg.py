@@ -16,8 +16,8 @@ import inspect
 import ssl as _ssl
 from typing import Any
 
-import asyncpg
-import asyncpg.pool
+import asyncpg  # type: ignore
+import asyncpg.pool  # type: ignore
 
 from auroraiam._integration import (
     IamAuth, check_options, connect_with_retry_async, invalid, reject_password, ssl_context,

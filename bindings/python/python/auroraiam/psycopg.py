@@ -28,7 +28,7 @@ from auroraiam._integration import IamAuth, check_options, connect_with_retry, c
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["connect", "connect_async", "connection_class", "async_connection_class", "pool_kwargs"]
+__all__ = ["connect", "connect_async", "connection_class", "async_connection_class", "pool_kwargs", "IamConnection", "AsyncIamConnection"]
 
 # psycopg.Connection.connect's own keywords (not libpq keywords).
 _PSYCOPG_KEYWORDS = frozenset({"autocommit", "prepare_threshold", "context", "row_factory", "cursor_factory"})
@@ -80,15 +80,7 @@ def connection_class(**options: Any) -> type[psycopg.Connection[Any]]:
     and ``kwargs`` may add libpq options, but no password)."""
     auth, params = _prepare(options)
 
-    class IamConnection(psycopg.Connection[Any]):
-        @classmethod
-        def connect(cls, conninfo: str = "", **kwargs: Any) -> IamConnection:  # type: ignore[override]
-            extra = _extra(conninfo, kwargs)
-            parent = super()
-            return connect_with_retry(auth, lambda token: parent.connect(**{**params, **extra, "password": token}))
-
-    IamConnection.__qualname__ = IamConnection.__name__ = "IamConnection"
-    return IamConnection
+    return type("IamConnection", (IamConnection,), {"_auroraiam": (auth, params)})
 
 
 def async_connection_class(**options: Any) -> type[psycopg.AsyncConnection[Any]]:
@@ -96,19 +88,37 @@ def async_connection_class(**options: Any) -> type[psycopg.AsyncConnection[Any]]
     loop when credentials must be fetched)."""
     auth, params = _prepare(options)
 
-    class AsyncIamConnection(psycopg.AsyncConnection[Any]):
-        @classmethod
-        async def connect(cls, conninfo: str = "", **kwargs: Any) -> AsyncIamConnection:  # type: ignore[override]
-            extra = _extra(conninfo, kwargs)
-            parent = super()
+    return type("AsyncIamConnection", (AsyncIamConnection,), {"_auroraiam": (auth, params)})
 
-            async def attempt(token: str) -> AsyncIamConnection:
-                return await parent.connect(**{**params, **extra, "password": token})  # type: ignore[return-value]
 
-            return await connect_with_retry_async(auth, attempt)
+class IamConnection(psycopg.Connection[Any]):
+    """Base of the classes ``connection_class()`` returns (each bound to one endpoint)."""
 
-    AsyncIamConnection.__qualname__ = AsyncIamConnection.__name__ = "AsyncIamConnection"
-    return AsyncIamConnection
+    _auroraiam: tuple[IamAuth, dict[str, Any]]
+
+    @classmethod
+    def connect(cls, conninfo: str = "", **kwargs: Any) -> IamConnection:  # type: ignore[override]
+        auth, params = cls._auroraiam
+        extra = _extra(conninfo, kwargs)
+        parent: Any = super()
+        return connect_with_retry(auth, lambda token: parent.connect(**{**params, **extra, "password": token}))  # type: ignore[no-any-return]
+
+
+class AsyncIamConnection(psycopg.AsyncConnection[Any]):
+    """Base of the classes ``async_connection_class()`` returns (each bound to one endpoint)."""
+
+    _auroraiam: tuple[IamAuth, dict[str, Any]]
+
+    @classmethod
+    async def connect(cls, conninfo: str = "", **kwargs: Any) -> AsyncIamConnection:  # type: ignore[override]
+        auth, params = cls._auroraiam
+        extra = _extra(conninfo, kwargs)
+        parent: Any = super()
+
+        async def attempt(token: str) -> AsyncIamConnection:
+            return await parent.connect(**{**params, **extra, "password": token})  # type: ignore[no-any-return]
+
+        return await connect_with_retry_async(auth, attempt)
 
 
 def pool_kwargs(**options: Any) -> Callable[[], dict[str, Any]]:

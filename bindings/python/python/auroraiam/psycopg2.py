@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg2
-import psycopg2.extensions
-import psycopg2.pool
+import psycopg2  # type: ignore
+import psycopg2.extensions  # type: ignore
+import psycopg2.pool  # type: ignore
 
 from auroraiam._integration import IamAuth, check_options, connect_with_retry, invalid, pg_tls, reject_password
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-import pymysql
-import pymysql.connections
+import pymysql  # type: ignore
+import pymysql.connections  # type: ignore
 
 from auroraiam._integration import IamAuth, check_ca_file, check_options, connect_with_retry, mysql_tls_refused, reject_password
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import importlib
+
 try:
-    import MySQLdb  # noqa: F401
+    importlib.import_module("MySQLdb")
 except ImportError:
-    import pymysql
+    import pymysql  # type: ignore
 
     pymysql.install_as_MySQLdb()
 
-from django.db.backends.mysql import base as _mysql  # noqa: E402
+from django.db.backends.mysql import base as _mysql  # type: ignore  # noqa: E402
 
 from auroraiam._integration import check_ca_file, connect_with_retry, mysql_tls_refused  # noqa: E402
 from auroraiam.django._common import auth_for  # noqa: E402
@@ -44,5 +46,5 @@ class DatabaseWrapper(_mysql.DatabaseWrapper):  # type: ignore[misc]
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         params = dict(conn_params)
         auth = params.pop("_auroraiam")
-        parent = super()
+        parent = super()  # type: Any
         return connect_with_retry(auth, lambda token: parent.get_new_connection({**params, "password": token}))

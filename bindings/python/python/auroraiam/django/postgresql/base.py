@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.backends.postgresql import base as _pg
+from django.db.backends.postgresql import base as _pg  # type: ignore
 
 from auroraiam._integration import connect_with_retry, pg_tls
 from auroraiam.django._common import auth_for
@@ -25,5 +25,5 @@ class DatabaseWrapper(_pg.DatabaseWrapper):  # type: ignore[misc]
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         params = dict(conn_params)
         auth = params.pop("_auroraiam")
-        parent = super()
+        parent = super()  # type: Any
         return connect_with_retry(auth, lambda token: parent.get_new_connection({**params, "password": token}))
