@@ -6,6 +6,8 @@
 #![no_main]
 #![allow(dead_code, unused_imports)]
 
+#[path = "../../cli/src/account.rs"]
+mod account;
 #[path = "../../cli/src/cli.rs"]
 mod cli;
 #[path = "../../cli/src/credentials.rs"]
@@ -20,6 +22,8 @@ mod input;
 mod inspect;
 #[path = "../../cli/src/output.rs"]
 mod output;
+#[path = "../../cli/src/policy.rs"]
+mod policy;
 #[path = "../../cli/src/verify.rs"]
 mod verify;
 
@@ -35,10 +39,14 @@ use libfuzzer_sys::fuzz_target;
 
 static INIT: Once = Once::new();
 const SECRET_FILE: &str = "/tmp/auroraiam-fuzz-cli-secret";
+const POLICY_FILE: &str = "/tmp/auroraiam-fuzz-cli-policy.json";
+/// The `policy --explain` fixture: one grant, so explanations both allow and deny.
+const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ/app_user"}]}"#;
 
 fn init() {
     INIT.call_once(|| {
         std::fs::write(SECRET_FILE, format!("{SECRET}\n")).expect("secret file");
+        std::fs::write(POLICY_FILE, POLICY).expect("policy file");
         // Edition 2021: set_var is safe; the harness is single-threaded.
         std::env::set_var("AWS_ACCESS_KEY_ID", auroraiam_fuzz::AKID);
         std::env::set_var("AWS_SECRET_ACCESS_KEY", SECRET);
@@ -82,6 +90,14 @@ fn execute(command: &mut Command, stdin: &[u8]) -> Result<String, CliError> {
             args.token = token_from(&args.token, stdin)?;
             verify::run(args).map(|v| v.redacted)
         }
+        Command::Policy(args) => {
+            // Never read a file the fuzzer names (a FIFO would hang): the fixture only.
+            if args.explain.is_some() {
+                args.explain = Some(POLICY_FILE.into());
+            }
+            policy::run(args).map(|out| out.stdout)
+        }
+        Command::CreateUserSql(args) => account::run(args).map(|(sql, warnings)| sql + &warnings.join("\n")),
     }
 }
 
