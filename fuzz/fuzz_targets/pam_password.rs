@@ -41,6 +41,8 @@ fuzz_target!(|data: &[u8]| {
         region: "us-east-1".into(),
         log: None,
         max_clock_skew_secs: 300,
+        account_id: None,
+        resource_id: None,
     };
     let now = SigningTime::from_unix_seconds(1_700_000_100).expect("now");
     // The password: fuzzer bytes, or a token signed for `user` with one byte changed (or not).
