@@ -13,7 +13,7 @@ E2E_TEMP_ACCESS_KEY_ID="${E2E_TEMP_ACCESS_KEY_ID:-ASIAEMULATOR00000002}"
 E2E_TEMP_SECRET_ACCESS_KEY="${E2E_TEMP_SECRET_ACCESS_KEY:-emulatorTemporarySecret/000000000000000+2}"
 # A third key whose tokens are also checked against an IAM policy (key file `policy=`): it
 # allows rds-db:connect as app_user only, so any other user is refused with POLICY_DENIED.
-E2E_POLICY_ACCESS_KEY_ID="${E2E_POLICY_ACCESS_KEY_ID:-AKIAEMULATORPOLICY03}"
+E2E_POLICY_ACCESS_KEY_ID="${E2E_POLICY_ACCESS_KEY_ID:-AKIAEMULATOREXAMPLE3}"
 E2E_POLICY_SECRET_ACCESS_KEY="${E2E_POLICY_SECRET_ACCESS_KEY:-emulatorPolicySecretKey/000000000000000+3}"
 # The account and resource id the emulated database has (what policies name).
 E2E_ACCOUNT_ID="${E2E_ACCOUNT_ID:-111122223333}"

@@ -556,7 +556,7 @@ fn login_session_profile() {
     s.write(
         &format!("login-cache/{digest}.json"),
         &format!(
-            "{{\"accessToken\": {{\"accessKeyId\": \"ASIALOGIN00000000001\", \"secretAccessKey\": \"login/secret+key\", \
+            "{{\"accessToken\": {{\"accessKeyId\": \"ASIALOGINEXAMPLE0001\", \"secretAccessKey\": \"login/secret+key\", \
              \"sessionToken\": \"login/session+token==\", \"accountId\": \"123456789012\", \"expiresAt\": \"{expires_at}\"}}, \
              \"tokenType\": \"aws_sigv4\", \"refreshToken\": \"not-used-while-the-session-is-fresh\", \
              \"clientId\": \"arn:aws:signin:::devtools/same-device\", \
@@ -566,7 +566,7 @@ fn login_session_profile() {
     s.write("config", &format!("[profile console]\nlogin_session = {arn}\nregion = us-east-1\n"));
     let expected = move |_: &str| Expected {
         expiry: Some(expiry),
-        ..Expected::fixed("ASIALOGIN00000000001", "login/secret+key", Some("login/session+token=="))
+        ..Expected::fixed("ASIALOGINEXAMPLE0001", "login/secret+key", Some("login/session+token=="))
     };
     assert_resolves(chain_with_profile("console"), expected);
     s.set("AWS_PROFILE", "console");

@@ -46,13 +46,13 @@ def test_fresh_token_re_resolves_the_credentials() -> None:
 
     def creds() -> dict:
         calls.append(1)
-        return {**CREDS, "aws_access_key_id": f"AKIAROTATED{len(calls):09d}"}
+        return {**CREDS, "aws_access_key_id": f"AKIAROTATEDEXAMPLE{len(calls):02d}"}
 
     s = auroraiam.Signer("db.cluster-x.us-east-1.rds.amazonaws.com", 5432, "u", credentials=creds)
     first = s.get_token()
     assert s.get_token() is first and len(calls) == 1
     fresh = s.get_fresh_token()
-    assert len(calls) == 2 and "AKIAROTATED000000002" in fresh and fresh != first
+    assert len(calls) == 2 and "AKIAROTATEDEXAMPLE02" in fresh and fresh != first
     assert s.get_token() is fresh
     again = asyncio.run(s.get_fresh_token_async())
-    assert len(calls) == 3 and "AKIAROTATED000000003" in again
+    assert len(calls) == 3 and "AKIAROTATEDEXAMPLE03" in again
