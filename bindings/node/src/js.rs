@@ -14,6 +14,7 @@ use napi::{sys, Env, ValueType};
 use zeroize::Zeroize;
 
 use crate::failure::Failure;
+pub use crate::kind::Kind;
 
 /// Any JavaScript value, passed through untouched by the napi-rs macro layer.
 #[derive(Clone, Copy)]
@@ -107,44 +108,6 @@ pub enum Key {
 
 /// Per-environment instance data: a reference to the array of property-name strings.
 struct KeyRefs(sys::napi_ref);
-
-/// The JavaScript type of a value, as `typeof` would name it (plus `null`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Kind {
-    Undefined,
-    Null,
-    Boolean,
-    Number,
-    String,
-    Symbol,
-    Object,
-    Function,
-    External,
-    BigInt,
-}
-
-impl Kind {
-    /// The name used in type-error messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Undefined => "undefined",
-            Kind::Null => "null",
-            Kind::Boolean => "boolean",
-            Kind::Number => "number",
-            Kind::String => "string",
-            Kind::Symbol => "symbol",
-            Kind::Object => "object",
-            Kind::Function => "function",
-            Kind::External => "external",
-            Kind::BigInt => "bigint",
-        }
-    }
-
-    /// `undefined` or `null`: an optional field that was not given.
-    pub fn is_absent(self) -> bool {
-        matches!(self, Kind::Undefined | Kind::Null)
-    }
-}
 
 /// Checks an N-API status; any failure other than a pending JavaScript exception is a bug in
 /// the binding or a dying environment, reported as a plain error.

@@ -10,11 +10,13 @@ mod cache;
 mod failure;
 mod inspect;
 mod js;
+mod kind;
 mod one_shot;
 mod options;
 mod promise;
 mod signer;
 mod threadpool;
+mod throw;
 mod types;
 
 use std::rc::Rc;
@@ -24,7 +26,8 @@ use napi::bindgen_prelude::Object;
 use napi::{sys, Env, JsValue};
 use napi_derive::napi;
 
-use crate::failure::{already_thrown, Failure};
+use crate::failure::Failure;
+use crate::throw::already_thrown;
 use crate::js::{Js, JsAny, Key};
 use crate::one_shot::{dsql_token_from_fields, identity_of, one_shot, rds_token_from_fields, OneShot};
 use crate::options::{read_admin, TargetValues};

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use auroraiam::{
-    AuthToken, CredentialCache, CredentialsSource, Error, ErrorCode, FnSource, OwnedTokenRequest, StaticSource, TokenKind,
+    forced_refresh_due, AuthToken, CredentialCache, CredentialsSource, Error, ErrorCode, FnSource, OwnedTokenRequest, StaticSource, TokenKind,
     TokenProvider, DEFAULT_REFRESH_MARGIN,
 };
 use napi::sys;
@@ -33,11 +33,6 @@ use crate::js::{check, Js, Key, Kind};
 use crate::options::{integer, Identity, IdentityValues, Target, TargetValues, IDENTITY_EXPECTED};
 use crate::promise;
 use crate::threadpool;
-
-/// Credentials that expire sooner than this (or than the refresh margin, if longer) make the
-/// signer ask a provider function once more with `{ forceRefresh: true }` (the rule of
-/// `@aws-sdk/rds-signer`: a token dies with the credentials that signed it).
-const REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// What a token call resolves to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -258,8 +253,8 @@ impl State {
         };
         let mut identity = Identity::default();
         values.read(js, &mut identity)?;
-        let window = REFRESH_WINDOW.max(self.margin);
-        if !last && identity.expiration.is_some_and(|at| at < SystemTime::now() + window) {
+        // The core's rule (rds-signer's 15 minutes, or the margin if longer).
+        if !last && forced_refresh_due(identity.expiration, SystemTime::now(), self.margin) {
             return js.null();
         }
         let index = self.kinds.iter().position(|k| k.kind == kind);
