@@ -37,7 +37,9 @@ demo-rust:
 
 # Core three times: the slim build, the build with the default credential chain, and the pool
 # integrations (features sqlx and tokio-postgres; unit tests only, the servers are in test-e2e).
+# First: no crate's modules import each other in a loop (docs/architecture.md; under a second).
 test-core:
+	python3 scripts/module-loops.py
 	$(CARGO) test -p auroraiam
 	$(CARGO) test -p auroraiam --features credential-chain
 	$(CARGO) test -p auroraiam --features sqlx,tokio-postgres,credential-chain --lib
