@@ -7,7 +7,8 @@
 //! - RDS / Aurora: the region is inferred from the endpoint name unless given.
 //! - TLS is required: PostgreSQL `sslmode` defaults to `verify-full`; `disable`, `allow` and
 //!   `prefer` are refused (they can send the token in clear text).
-//! - A login refused for authentication is retried at most [`AUTH_RETRY_LIMIT`] time(s), with a
+//! - A login refused for authentication ([`LoginFailure::is_auth_failure`]: SQLSTATE `28000` /
+//!   `28P01`, MySQL errno 1045) is retried at most [`AUTH_RETRY_LIMIT`] time(s), with a
 //!   forced-fresh token ([`TokenProvider::fresh_token`](crate::TokenProvider::fresh_token):
 //!   cached token and credentials dropped, credentials re-resolved).
 
@@ -207,6 +208,42 @@ pub fn retry_auth_failure(failed_attempts: u32) -> bool {
     (1..=AUTH_RETRY_LIMIT).contains(&failed_attempts)
 }
 
+/// The PostgreSQL SQLSTATEs of a refused login: `28000` (invalid_authorization_specification:
+/// what PostgreSQL answers when PAM, and so Aurora's and RDS's IAM check, refuses a token) and
+/// `28P01` (invalid_password).
+pub const PG_AUTH_FAILURE_SQLSTATES: [&str; 2] = ["28000", "28P01"];
+/// MySQL's `ER_ACCESS_DENIED_ERROR`: what Aurora MySQL (and MariaDB) answer a refused token with.
+pub const MYSQL_ACCESS_DENIED: i64 = 1045;
+
+/// What a driver reported about a failed login, as far as the retry rule needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginFailure<'a> {
+    /// A PostgreSQL error with this SQLSTATE (`None`: no server error, e.g. a network failure).
+    Postgres(Option<&'a str>),
+    /// A MySQL / MariaDB error with this error number (`None`: no server error).
+    Mysql(Option<i64>),
+}
+
+impl LoginFailure<'_> {
+    /// Whether the server refused the login's credentials (the token), as opposed to anything
+    /// else (network, TLS, an unknown database, too many connections): see
+    /// [`PG_AUTH_FAILURE_SQLSTATES`] and [`MYSQL_ACCESS_DENIED`].
+    pub fn is_auth_failure(self) -> bool {
+        match self {
+            LoginFailure::Postgres(Some(state)) => PG_AUTH_FAILURE_SQLSTATES.contains(&state),
+            LoginFailure::Mysql(Some(errno)) => errno == MYSQL_ACCESS_DENIED,
+            LoginFailure::Postgres(None) | LoginFailure::Mysql(None) => false,
+        }
+    }
+
+    /// Whether a login that failed this way, after `failed_attempts` attempts (1 = the first
+    /// attempt failed), is tried again with a forced-fresh token: only an authentication
+    /// failure, and at most [`AUTH_RETRY_LIMIT`] time(s) (see [`retry_auth_failure`]).
+    pub fn retry(self, failed_attempts: u32) -> bool {
+        self.is_auth_failure() && retry_auth_failure(failed_attempts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,5 +323,25 @@ mod tests {
         assert!(!retry_auth_failure(0));
         assert!(retry_auth_failure(1));
         assert!(!retry_auth_failure(2));
+    }
+
+    #[test]
+    fn only_refused_credentials_are_retried_and_only_once() {
+        for state in ["28000", "28P01"] {
+            assert!(LoginFailure::Postgres(Some(state)).is_auth_failure(), "{state}");
+            assert!(LoginFailure::Postgres(Some(state)).retry(1));
+            assert!(!LoginFailure::Postgres(Some(state)).retry(2), "{state}: a second refusal surfaces");
+            assert!(!LoginFailure::Postgres(Some(state)).retry(0));
+        }
+        // Not the token: unknown database, too many connections, no pg_hba entry, a network error.
+        for state in [Some("3D000"), Some("53300"), Some("28"), Some("28p01"), Some(""), Some("ECONNREFUSED"), None] {
+            assert!(!LoginFailure::Postgres(state).is_auth_failure(), "{state:?}");
+            assert!(!LoginFailure::Postgres(state).retry(1), "{state:?}");
+        }
+        assert!(LoginFailure::Mysql(Some(1045)).retry(1));
+        assert!(!LoginFailure::Mysql(Some(1045)).retry(2));
+        for errno in [Some(1044), Some(1049), Some(1040), Some(2003), Some(-1045), None] {
+            assert!(!LoginFailure::Mysql(errno).retry(1), "{errno:?}");
+        }
     }
 }

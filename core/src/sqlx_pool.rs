@@ -22,7 +22,7 @@ use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
 use crate::async_token::{fresh_token_async, token_async};
-use crate::integration::retry_auth_failure;
+use crate::integration::{retry_auth_failure, LoginFailure};
 use crate::error::{Error, ErrorCode};
 use crate::token::AuthToken;
 use crate::token_provider::TokenProvider;
@@ -54,9 +54,8 @@ impl TokenConnectOptions for PgConnectOptions {
     }
 
     fn is_auth_failure(error: &sqlx::Error) -> bool {
-        // invalid_authorization_specification (what PostgreSQL answers when PAM, and so Aurora's
-        // IAM check, refuses) or invalid_password.
-        error.as_database_error().and_then(|e| e.code()).is_some_and(|c| c == "28000" || c == "28P01")
+        let code = error.as_database_error().and_then(|e| e.code());
+        LoginFailure::Postgres(code.as_deref()).is_auth_failure()
     }
 
     fn check_tls(&self) -> crate::Result<()> {
@@ -73,11 +72,8 @@ impl TokenConnectOptions for MySqlConnectOptions {
     }
 
     fn is_auth_failure(error: &sqlx::Error) -> bool {
-        // ER_ACCESS_DENIED_ERROR.
-        error
-            .as_database_error()
-            .and_then(|e| e.try_downcast_ref::<MySqlDatabaseError>())
-            .is_some_and(|e| e.number() == 1045)
+        let errno = error.as_database_error().and_then(|e| e.try_downcast_ref::<MySqlDatabaseError>()).map(|e| i64::from(e.number()));
+        LoginFailure::Mysql(errno).is_auth_failure()
     }
 
     fn check_tls(&self) -> crate::Result<()> {

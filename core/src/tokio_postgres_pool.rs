@@ -21,7 +21,7 @@ use tokio_postgres::Config;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::async_token::{fresh_token_async, token_async};
-use crate::integration::retry_auth_failure;
+use crate::integration::LoginFailure;
 use crate::error::{Error, ErrorCode};
 use crate::token_provider::TokenProvider;
 
@@ -129,10 +129,9 @@ pub fn tls_connector(ca_file: &Path) -> crate::Result<MakeRustlsConnect> {
     Ok(MakeRustlsConnect::new(config))
 }
 
-/// Whether PostgreSQL refused the login: 28000 (what it sends when PAM — Aurora's IAM check —
-/// refuses) or 28P01 (invalid_password).
-fn is_auth_failure(error: &tokio_postgres::Error) -> bool {
-    error.code().is_some_and(|c| c.code() == "28000" || c.code() == "28P01")
+/// How the core's retry rule sees a tokio-postgres error.
+fn login_failure(error: &tokio_postgres::Error) -> LoginFailure<'_> {
+    LoginFailure::Postgres(error.code().map(|c| c.code()))
 }
 
 impl managed::Manager for IamManager {
@@ -152,7 +151,7 @@ impl managed::Manager for IamManager {
                     });
                     return Ok(ClientWrapper::new(client, task));
                 }
-                Err(e) if is_auth_failure(&e) && retry_auth_failure(failed + 1) => {
+                Err(e) if login_failure(&e).retry(failed + 1) => {
                     failed += 1;
                     token = fresh_token_async(&self.provider).await.map_err(ConnectError::Token)?;
                 }
