@@ -53,6 +53,13 @@ export interface IamTokenSource {
   token(): Promise<string>
   /** Forgets the cached token and credentials: the next token uses credentials resolved anew. */
   invalidate(): void
+  /**
+   * After a login failed with the driver error `error`, its `failedAttempts`-th failure:
+   * whether to try once more (the core's rule: SQLSTATE 28000 / 28P01 in `error.code` for
+   * PostgreSQL drivers, errno 1045 in `error.errno` for mysql2; once). `true` also invalidates,
+   * so the next token is forced fresh.
+   */
+  retryAfter(error: unknown, failedAttempts: number): boolean
   /** How many times a rejected token made the source start over. */
   readonly invalidations: number
 }

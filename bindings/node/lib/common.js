@@ -1,11 +1,13 @@
 'use strict'
 // What the driver integrations (auroraiam/pg, auroraiam/postgres, auroraiam/mysql2) share:
-// reading the options, one cached Signer per configuration, TLS on by default, and the
-// forced-fresh token after a rejection. No token rule lives here: signing, caching, region
-// inference and validation are the core's, reached through `Signer`.
+// reading the options, the driver configuration built from them, one cached Signer per
+// configuration, TLS on by default, and the forced-fresh token after a rejection. No token
+// rule lives here: signing, caching, region inference and validation are the core's, reached
+// through `Signer`; which refused logins are retried, and how often, is the core's too
+// (`_retryLogin`, auroraiam::LoginFailure).
 
 const { Signer, DsqlSigner } = require('../index.js')
-const { _dsqlTarget: dsqlTarget } = require('../binding.js')
+const { _dsqlTarget: dsqlTarget, _retryLogin: retryLogin } = require('../binding.js')
 
 /** Options every integration reads itself; everything else goes to the driver, if it knows it. */
 const IAM_KEYS = ['hostname', 'host', 'port', 'user', 'database', 'ssl', 'region', 'credentials', 'profile', 'expiresIn', 'refreshMargin']
@@ -84,6 +86,7 @@ function readOptions(driver, options, { defaultPort, driverKeys }) {
   if (options.dsql !== undefined && options.dsql !== null && typeof options.dsql !== 'boolean') {
     throw optionError(driver, 'INVALID_ARGUMENT_TYPE', `dsql must be a boolean, got ${describe(options.dsql)}`, TypeError)
   }
+  const protocol = driver === 'mysql2' ? 'mysql' : 'postgres'
   let iam
   let signed = hostname
   if (options.dsql === true) {
@@ -95,10 +98,10 @@ function readOptions(driver, options, { defaultPort, driverKeys }) {
     const [endpoint, kind] = dsqlTarget(hostname, user, region ?? undefined)
     signed = endpoint
     const signer = new DsqlSigner({ hostname: endpoint, region, credentials, profile, expiresIn, refreshMargin })
-    iam = new Iam(signer, kind === 'dsql-admin' ? 'getDbConnectAdminAuthToken' : 'getDbConnectAuthToken')
+    iam = new Iam(signer, kind === 'dsql-admin' ? 'getDbConnectAdminAuthToken' : 'getDbConnectAuthToken', protocol)
   } else {
     // The core validates every signer option (hostname shape, port range, region, expiry, ...).
-    iam = new Iam(new Signer({ hostname, port, username: user, region, credentials, profile, expiresIn, refreshMargin }), 'getAuthToken')
+    iam = new Iam(new Signer({ hostname, port, username: user, region, credentials, profile, expiresIn, refreshMargin }), 'getAuthToken', protocol)
   }
   const dial = host ?? signed
   return {
@@ -142,17 +145,51 @@ function isIp(name) {
   return require('node:net').isIP(name) !== 0
 }
 
+/**
+ * The driver configuration every integration starts from: the driver's own options, then
+ * `host`, `port`, `user`, `database` (when given), verified TLS `ssl`, and `secret(iam)` (the
+ * driver's token hook: `{ password }`, `{ pass }`, `{ authPlugins }`); the token source as the
+ * non-enumerable `iam` property. Returns { config, iam, rest }.
+ */
+function driverConfig(driver, options, { defaultPort, driverKeys, secret }) {
+  const { iam, rest, host, port, user, database, ssl } = readOptions(driver, options, { defaultPort, driverKeys })
+  const config = {
+    ...rest,
+    host,
+    port,
+    user,
+    ...(database === undefined ? {} : { database }),
+    ssl,
+    ...secret(iam),
+  }
+  Object.defineProperty(config, 'iam', { value: iam, enumerable: false })
+  return { config, iam, rest }
+}
+
+/** `require(name)` of an optional peer dependency, with an install hint when it is missing. */
+function requirePeer(driver, name, pkg = name) {
+  try {
+    return require(name)
+  } catch (error) {
+    const e = new Error(`auroraiam/${driver}: cannot load '${name}' (npm install ${pkg}): ${error.message}`)
+    e.code = 'MODULE_NOT_FOUND'
+    throw e
+  }
+}
+
 const kSigner = Symbol('auroraiam.signer')
 const kMethod = Symbol('auroraiam.tokenMethod')
+const kProtocol = Symbol('auroraiam.protocol')
 
 /**
  * The token source of one configuration: one cached Signer, and the forced refresh after a
  * rejection. Prints without secrets.
  */
 class Iam {
-  constructor(signer, method) {
+  constructor(signer, method, protocol) {
     Object.defineProperty(this, kSigner, { value: signer })
     Object.defineProperty(this, kMethod, { value: method })
+    Object.defineProperty(this, kProtocol, { value: protocol })
     /** How many times a rejected token made the signer start over (for tests and metrics). */
     this.invalidations = 0
   }
@@ -167,6 +204,18 @@ class Iam {
     this.invalidations += 1
     this[kSigner].invalidate()
   }
+
+  /**
+   * After a login failed with the driver error `error`, the `failedAttempts`-th failure of
+   * this login: whether to try it once more. The core decides (only a refused token —
+   * SQLSTATE 28000/28P01, MySQL errno 1045 — and only once); when it says yes, the next
+   * token is forced fresh (`invalidate`).
+   */
+  retryAfter(error, failedAttempts) {
+    if (!retryLogin(this[kProtocol], error, failedAttempts)) return false
+    this.invalidate()
+    return true
+  }
 }
 
 /** Every own key of a plain object, for allow-lists built from a driver's documentation. */
@@ -174,4 +223,4 @@ function keySet(...lists) {
   return new Set(lists.flat())
 }
 
-module.exports = { readOptions, optionError, keySet, Iam }
+module.exports = { readOptions, driverConfig, requirePeer, optionError, keySet, Iam }

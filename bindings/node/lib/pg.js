@@ -4,7 +4,7 @@
 // Signer behind it, TLS on and verified, and one retry with a forced-fresh token when the
 // server rejects a token.
 
-const { readOptions, keySet } = require('./common.js')
+const { driverConfig, requirePeer, keySet } = require('./common.js')
 
 /** What pg.Client and pg.Pool read besides the options auroraiam handles (pg 8 documentation). */
 const PG_KEYS = keySet(
@@ -18,21 +18,15 @@ const PG_KEYS = keySet(
     'verify', 'onConnect'],
 )
 
-/**
- * The SQLSTATEs of a refused login: 28000 (invalid_authorization_specification: what PostgreSQL
- * sends when PAM, and so Aurora / RDS IAM authentication, refuses a token) and 28P01
- * (invalid_password).
- */
-const AUTH_FAILURES = new Set(['28000', '28P01'])
-
 /** Own properties of an EventEmitter: the listeners stay when a client is reset. */
 const EMITTER_KEYS = new Set(['_events', '_eventsCount', '_maxListeners'])
 
 /**
- * A subclass of `Base` (pg.Client) whose `connect()` tries once more, with a token signed from
- * credentials resolved anew, when the server refuses the first token (SQLSTATE 28000 or 28P01). A pg
- * client cannot connect twice, so before the retry it takes the state of a new client built
- * from the same configuration (its listeners, e.g. the pool's, stay).
+ * A subclass of `Base` (pg.Client) whose `connect()` tries again, with a token signed from
+ * credentials resolved anew, when the core's retry rule says so (`iam.retryAfter`: a refused
+ * token, SQLSTATE 28000 or 28P01, once). A pg client cannot connect twice, so before the retry
+ * it takes the state of a new client built from the same configuration (its listeners, e.g.
+ * the pool's, stay).
  */
 function retryingClient(Base, iam) {
   return class AuroraIamClient extends Base {
@@ -46,12 +40,14 @@ function retryingClient(Base, iam) {
       const attempt = () => new Promise((resolve, reject) => {
         super.connect((error) => (error ? reject(error) : resolve()))
       })
-      const connected = attempt().catch((error) => {
-        if (!AUTH_FAILURES.has(error?.code) || this._ending || this.#config?.connection) throw error
-        iam.invalidate()
+      let failed = 0
+      const retry = (error) => {
+        failed += 1
+        if (this._ending || this.#config?.connection || !iam.retryAfter(error, failed)) throw error
         this.#reset()
-        return attempt()
-      })
+        return attempt().catch(retry)
+      }
+      const connected = attempt().catch(retry)
       if (typeof callback === 'function') {
         connected.then(() => callback(null, this), (error) => callback(error))
         return undefined
@@ -73,35 +69,18 @@ function retryingClient(Base, iam) {
   }
 }
 
-function loadPg() {
-  try {
-    return require('pg')
-  } catch (error) {
-    const e = new Error("auroraiam/pg: cannot load the 'pg' package (npm install pg): " + error.message)
-    e.code = 'MODULE_NOT_FOUND'
-    throw e
-  }
-}
-
 /**
  * A configuration for `new pg.Pool(config)` (and `new config.Client(config)` for one client,
  * `@prisma/adapter-pg`, knex's `connection`): `password` is an async function handing out the
  * signer's cached token, `ssl` verifies the server, and `Client` retries a rejected token once.
  */
 function poolConfig(options) {
-  const { iam, rest, host, port, user, database, ssl } = readOptions('pg', options, { defaultPort: 5432, driverKeys: PG_KEYS })
-  const Base = rest.Client ?? loadPg().Client
-  const config = {
-    ...rest,
-    host,
-    port,
-    user,
-    ...(database === undefined ? {} : { database }),
-    ssl,
-    password: () => iam.token(),
-    Client: retryingClient(Base, iam),
-  }
-  Object.defineProperty(config, 'iam', { value: iam, enumerable: false })
+  const { config, iam, rest } = driverConfig('pg', options, {
+    defaultPort: 5432,
+    driverKeys: PG_KEYS,
+    secret: (source) => ({ password: () => source.token() }),
+  })
+  config.Client = retryingClient(rest.Client ?? requirePeer('pg', 'pg').Client, iam)
   return config
 }
 

@@ -30,3 +30,13 @@ export interface PostgresIamConfig {
  * `Signer` constructor's errors
  */
 export declare function options(options: PostgresIamOptions): PostgresIamConfig
+
+/**
+ * postgres.js' `sql` for `options(options)`, with a refused token (SQLSTATE 28000 / 28P01)
+ * retried once with credentials resolved anew — for queries, `sql.begin` (before its callback
+ * ran) and `sql.reserve`. `T` is the `sql` type to see, e.g. `import('postgres').Sql`.
+ *
+ * @throws {Error} as {@link options}, and `MODULE_NOT_FOUND` when the `postgres` package is
+ * not installed
+ */
+export declare function postgres<T = any>(options: PostgresIamOptions): T & { readonly iam: IamTokenSource }

@@ -9,6 +9,7 @@
 mod cache;
 mod failure;
 mod inspect;
+mod integration;
 mod js;
 mod kind;
 mod one_shot;

@@ -212,7 +212,7 @@ test('dsql: a cluster id expands with the region; admin gets DbConnectAdmin toke
 })
 
 test('subpath exports: CommonJS and ES modules give the same functions', async () => {
-  for (const [name, keys] of [['pg', ['poolConfig']], ['postgres', ['options']],
+  for (const [name, keys] of [['pg', ['poolConfig']], ['postgres', ['options', 'postgres']],
     ['mysql2', ['connectionOptions', 'poolOptions', 'createPool', 'createConnection']]]) {
     const cjs = require(`../lib/${name}.js`)
     const esm = await import(`../lib/${name}.mjs`)
@@ -220,4 +220,24 @@ test('subpath exports: CommonJS and ES modules give the same functions', async (
     for (const key of keys) assert.equal(esm[key], cjs[key])
     assert.equal(esm.default, cjs)
   }
+})
+
+test('the retry decision is the core\'s (auroraiam::LoginFailure): a refused token, once; the next token forced fresh', () => {
+  const pg = poolConfig(base).iam
+  assert.equal(pg.retryAfter(Object.assign(new Error('PAM authentication failed'), { code: '28000' }), 1), true)
+  assert.equal(pg.invalidations, 1, 'a yes starts the signer over')
+  assert.equal(pg.retryAfter({ code: '28P01' }, 1), true)
+  assert.equal(pg.retryAfter({ code: '28P01' }, 2), false, 'a second refusal surfaces')
+  for (const error of [{ code: '3D000' }, { code: '53300' }, { code: 'ECONNREFUSED' }, { code: 28000 }, { errno: 1045 },
+    new Error('x'), null, undefined, '28000']) {
+    assert.equal(pg.retryAfter(error, 1), false, inspect(error))
+  }
+  assert.equal(pg.invalidations, 2)
+  const mysql = poolOptions(base).iam
+  assert.equal(mysql.retryAfter({ errno: 1045, code: 'ER_ACCESS_DENIED_ERROR', sqlState: '28000' }, 1), true)
+  assert.equal(mysql.retryAfter({ errno: 1045 }, 2), false)
+  for (const error of [{ errno: 1044 }, { errno: 1049 }, { errno: '1045' }, { errno: 1045.5 }, { code: '28000' }, null]) {
+    assert.equal(mysql.retryAfter(error, 1), false, inspect(error))
+  }
+  assert.equal(mysql.invalidations, 1)
 })
