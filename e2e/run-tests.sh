@@ -335,7 +335,7 @@ if need node "Node pools"; then
   for driver in pg postgres mysql2; do
     pool_test "node $driver pool: 3 s tokens for 10 s, IMDS credentials rotating, a fresh token per connection" expiry "$driver"
   done
-  for driver in pg mysql2; do
+  for driver in pg postgres mysql2; do
     pool_test "node $driver: a rejected first token is retried once with fresh credentials" retry "$driver"
   done
   for driver in pg postgres mysql2; do

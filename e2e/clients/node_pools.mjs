@@ -2,7 +2,7 @@
 // auroraiam/mysql2, against the local Aurora emulation (run by e2e/run-tests.sh, as root).
 //
 //   node node_pools.mjs expiry DRIVER        pg | postgres | mysql2 | sqlx-pg | sqlx-mysql | deadpool
-//   node node_pools.mjs retry DRIVER         pg | mysql2 | sqlx-pg | sqlx-mysql | deadpool
+//   node node_pools.mjs retry DRIVER         any of the above
 //   node node_pools.mjs reject DRIVER        any of the above
 //
 // The Rust drivers (sqlx PgPool / MySqlPool with auroraiam's TokenRefresher, deadpool-postgres
@@ -106,10 +106,9 @@ async function openDriver(options, rustMode) {
     }
   }
   if (driver === 'postgres') {
-    const postgres = require('postgres')
-    const { options: postgresOptions } = await import(join(pkg, 'lib', 'postgres.mjs'))
+    const { postgres } = await import(join(pkg, 'lib', 'postgres.mjs'))
     // idle_timeout 0.1 s: each query after a pause opens a new connection.
-    const sql = postgres(postgresOptions({ ...common, database: 'postgres', max: 1, idle_timeout: 0.1, ...options }))
+    const sql = postgres({ ...common, database: 'postgres', max: 1, idle_timeout: 0.1, ...options })
     return {
       async connectOnce() {
         const [row] = await sql`select current_user as u, pg_backend_pid() as id`
@@ -232,7 +231,7 @@ async function reject() {
   const shown = `${inspect(error, { depth: 5, showHidden: true })} ${error?.stack} ${JSON.stringify(error)}`
   check(!/X-Amz-Signature|X-Amz-Credential|Action=connect/.test(shown), `${driver}: no token in the error`)
   const results = logLines(before).map((l) => l.result)
-  const attempts = driver === 'postgres' ? 1 : 2
+  const attempts = 2
   check(results.length === attempts && results.every((r) => r === 'SIGNATURE_MISMATCH'),
     `${driver}: ${attempts} attempt(s), each rejected for the signature (${results})`)
 }
