@@ -21,6 +21,7 @@ mod errors;
 mod fastcall;
 mod inspect;
 mod memo;
+mod policy;
 mod request;
 mod signer;
 
@@ -219,5 +220,6 @@ fn _auroraiam(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(connect::_retry_auth_failure, m)?)?;
     m.add_function(wrap_pyfunction!(default_chain::_reset_default_chain, m)?)?;
     m.add_function(wrap_pyfunction!(default_chain::_has_default_chain, m)?)?;
+    policy::add(m)?;
     Ok(())
 }

@@ -47,6 +47,7 @@ def test_public_names() -> None:
         "generate_auth_token", "generate_db_auth_token", "generate_dsql_token",
         "TokenVerificationError", "TokenInfo", "Diagnostic", "parse_token", "diagnose_token", "verify_token",
         "redact_token", "Signer", "DsqlSigner",
+        "rds_connect_policy", "dsql_connect_policy", "explain_policy", "create_user_sql", "CreateUserSql",
     ])
     for name in auroraiam.__all__:
         assert hasattr(auroraiam, name)

@@ -10,6 +10,7 @@ a microsecond by a native core, without boto3.
 
 from auroraiam._errors import AuroraIamError, CredentialsError, InvalidParameterError, TokenVerificationError
 from auroraiam._auroraiam import (
+    CreateUserSql,
     Credentials,
     Diagnostic,
     TokenInfo,
@@ -21,12 +22,16 @@ from auroraiam._auroraiam import (
     parse_token,
     redact_token,
     verify_token,
+    create_user_sql,
+    dsql_connect_policy,
+    rds_connect_policy,
 )
 
-# Signer and DsqlSigner live in a pure-Python module loaded on first use (module __getattr__),
+# Signer, DsqlSigner (and explain_policy) live in pure-Python modules loaded on first use (module __getattr__),
 # so `import auroraiam` stays as cheap as the token functions need.
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from auroraiam._policy import explain_policy
     from auroraiam._signer import DsqlSigner, Signer
 
 
@@ -36,11 +41,17 @@ def __getattr__(name: str) -> object:
 
         value = globals()[name] = getattr(_signer, name)
         return value
+    if name == "explain_policy":
+        from auroraiam import _policy
+
+        value = globals()[name] = _policy.explain_policy
+        return value
     raise AttributeError(f"module 'auroraiam' has no attribute {name!r}")
 
 
 __all__ = [
     "AuroraIamError",
+    "CreateUserSql",
     "Credentials",
     "CredentialsError",
     "Diagnostic",
@@ -57,4 +68,8 @@ __all__ = [
     "parse_token",
     "redact_token",
     "verify_token",
+    "create_user_sql",
+    "dsql_connect_policy",
+    "explain_policy",
+    "rds_connect_policy",
 ]

@@ -1,6 +1,6 @@
 """Type stubs of the native module ``auroraiam._auroraiam`` (re-exported by ``auroraiam``)."""
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Protocol, final
 
@@ -27,6 +27,11 @@ __all__ = [
     "_retry_auth_failure",
     "_reset_default_chain",
     "_has_default_chain",
+    "CreateUserSql",
+    "rds_connect_policy",
+    "dsql_connect_policy",
+    "_explain_policy_json",
+    "create_user_sql",
 ]
 
 __version__: str
@@ -286,3 +291,75 @@ def _retry_auth_failure(failed_attempts: int) -> bool:
     """Whether a login refused for authentication after that many attempts is retried."""
 def _reset_default_chain() -> None: ...
 def _has_default_chain() -> bool: ...
+
+# IAM policies and database accounts (docs/python.md, "Policies and database users").
+
+def rds_connect_policy(
+    region: str,
+    account_id: str,
+    resource_ids: Iterable[str],
+    users: Iterable[str] | None = None,
+    user_patterns: Iterable[str] | None = None,
+) -> str:
+    """The least-privilege identity policy (JSON text) allowing ``rds-db:connect`` as each of
+    ``users`` (exact names) and ``user_patterns`` (IAM wildcards ``*`` and ``?``) to each database
+    in ``resource_ids`` (``db-...``, ``cluster-...``, ``prx-...``: the resource id, not the name).
+
+    Raises ``InvalidParameterError`` with code ``INVALID_REGION``, ``INVALID_ACCOUNT_ID``,
+    ``INVALID_RESOURCE_ID`` (a name where the resource id belongs), ``INVALID_USERNAME`` or
+    ``INVALID_ARGUMENT`` (no resource id, no user); ``TypeError`` for a bare ``str`` list.
+    """
+
+def dsql_connect_policy(
+    account_id: str,
+    clusters: Iterable[str],
+    *,
+    region: str | None = None,
+    admin: bool = False,
+) -> str:
+    """The least-privilege identity policy (JSON text) allowing ``dsql:DbConnect`` (``admin=True``:
+    ``dsql:DbConnectAdmin``) on each cluster: an endpoint name (cluster id and region taken from
+    it) or, with ``region``, a bare cluster id.
+
+    Raises ``InvalidParameterError`` (``INVALID_HOSTNAME``, ``INVALID_RESOURCE_ID``,
+    ``INVALID_ACCOUNT_ID``, ``INVALID_REGION``, ``INVALID_ARGUMENT``).
+    """
+
+def _explain_policy_json(
+    policy: str,
+    *,
+    region: str | None = None,
+    account_id: str | None = None,
+    resource_id: str | None = None,
+    user: str | None = None,
+    token: str | None = None,
+) -> str: ...
+
+@final
+class CreateUserSql:
+    """The SQL creating an IAM-authenticated database user (``create_user_sql``); immutable."""
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        """The statements, each ending with ``;``."""
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Things to read before running the SQL (e.g. the master user losing its password)."""
+    @property
+    def sql(self) -> str:
+        """The statements one per line, with a trailing newline (ready for psql / mariadb)."""
+
+def create_user_sql(
+    dialect: Literal["postgresql", "postgres", "pg", "mysql", "mariadb", "dsql"] | str,
+    user: str,
+    *,
+    master_user: str | None = None,
+    role_arn: str | None = None,
+) -> CreateUserSql:
+    """The SQL that creates database user ``user`` logging in with IAM tokens, every name quoted
+    for ``dialect``. ``master_user``: the instance's master user (for it the SQL changes the
+    existing user, with a warning); ``role_arn``: required for ``dsql``, refused otherwise.
+
+    Raises ``InvalidParameterError`` (``INVALID_USERNAME``: empty, NUL or control character, too
+    long, reserved; ``INVALID_ARN``, ``INVALID_ACCOUNT_ID``, ``INVALID_ARGUMENT``).
+    """
