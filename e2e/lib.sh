@@ -172,8 +172,8 @@ e2e_pam_module() {
 }
 
 # /etc/pam.d/<service>: our module for auth and account, nothing else.
-e2e_pam_service() { # service host port region keys log
-  local args="config=$5 host=$2 port=$3 region=$4 log=$6 account_id=$E2E_ACCOUNT_ID resource_id=$E2E_RESOURCE_ID"
+e2e_pam_service() { # service host port region keys log [more module arguments]
+  local args="config=$5 host=$2 port=$3 region=$4 log=$6 account_id=$E2E_ACCOUNT_ID resource_id=$E2E_RESOURCE_ID${7:+ $7}"
   local so="$AURORAIAM_E2E_STATE/pam_auroraiam.so"
   printf '# auroraiam local emulator (%s); removed by e2e/teardown.sh\nauth    required %s %s\naccount required %s %s\n' \
     "$AURORAIAM_E2E_STATE" "$so" "$args" "$so" "$args" > "/etc/pam.d/$1"

@@ -341,12 +341,18 @@ if need node "Node pools"; then
   for driver in pg postgres mysql2; do
     pool_test "node $driver: a token rejected again surfaces the driver's error, without the token" reject "$driver"
   done
+  for driver in pg postgres; do
+    pool_test "node $driver: Aurora DSQL tokens, admin with DbConnectAdmin, app_user with DbConnect" dsql "$driver"
+  done
 fi
 if need rust-pools "Rust pools"; then
   for driver in sqlx-pg sqlx-mysql deadpool; do
     pool_test "rust $driver pool: 3 s tokens for 10 s, IMDS credentials rotating, a fresh token per connection" expiry "$driver"
     pool_test "rust $driver: a rejected first token is retried once with fresh credentials" retry "$driver"
     pool_test "rust $driver: a token rejected again surfaces the driver's error, without the token" reject "$driver"
+  done
+  for driver in sqlx-pg deadpool; do
+    pool_test "rust $driver: Aurora DSQL tokens, admin with DbConnectAdmin, app_user with DbConnect" dsql "$driver"
   done
 fi
 

@@ -28,6 +28,8 @@ install -o postgres -g postgres -m 0600 /dev/null "$PG/verifier.log"
 chown postgres:postgres "$PG" "$PG/run"
 e2e_pam_service auroraiam-pg "$E2E_HOST" "$E2E_PG_PORT" "$E2E_REGION" "$PG/keys.conf" "$PG/verifier.log"
 e2e_pam_service auroraiam-pg-endpoint "$E2E_ENDPOINT" "$E2E_PG_PORT" "$E2E_REGION" "$PG/keys.conf" "$PG/verifier.log"
+# Aurora DSQL: database "dsql" checks DSQL tokens for $E2E_HOST (admin: DbConnectAdmin, others DbConnect).
+e2e_pam_service auroraiam-pg-dsql "$E2E_HOST" "$E2E_PG_PORT" "$E2E_REGION" "$PG/keys.conf" "$PG/verifier.log" kind=dsql
 
 as_pg() { runuser -u postgres -- "$@"; }
 # A failure after the server started stops it again (a half-set-up server must not linger).
@@ -51,12 +53,13 @@ log_connections = on
 fsync = off
 CONF
 # Like RDS: members of rds_iam log in with IAM tokens (`hostssl all +rds_iam all pam`), every
-# other user with its password. Database "aurora" checks tokens for the endpoint name, every
-# other one for localhost.
+# other user with its password. Database "aurora" checks tokens for the endpoint name, database
+# "dsql" Aurora DSQL tokens (kind=dsql), every other one RDS tokens for localhost.
 cat > "$PG/data/pg_hba.conf" <<HBA
 # auroraiam local emulator: RDS's rule, IAM tokens over TLS for members of rds_iam.
 local   all     postgres                peer
 hostssl aurora  +rds_iam  127.0.0.1/32  pam pamservice=auroraiam-pg-endpoint
+hostssl dsql    +rds_iam  127.0.0.1/32  pam pamservice=auroraiam-pg-dsql
 hostssl all     +rds_iam  127.0.0.1/32  pam pamservice=auroraiam-pg
 hostssl all     all       127.0.0.1/32  scram-sha-256
 host    all     all       127.0.0.1/32  reject
@@ -67,12 +70,15 @@ as_pg "$PG_BIN/pg_ctl" -D "$PG/data" -l "$PG/server.log" -w -t 30 start >/dev/nu
 
 admin_sql() { as_pg "$PG_BIN/psql" -X -q -h "$PG/run" -p "$E2E_PG_PORT" -d postgres -v ON_ERROR_STOP=1 "$@"; }
 echo 'CREATE DATABASE aurora;' | admin_sql
+echo 'CREATE DATABASE dsql;' | admin_sql
 # What RDS has: the rds_iam role. The users are created by the production DDL, unchanged
 # (`auroraiam create-user-sql --dialect postgresql`: CREATE USER …; GRANT rds_iam TO …;).
 echo 'CREATE ROLE rds_iam NOLOGIN;' | admin_sql
 ddl="$(e2e_create_user_sql postgresql)" || e2e_die "auroraiam create-user-sql failed"
 printf '%s\n' "$ddl" > "$PG/users.sql"
 admin_sql -f "$PG/users.sql" || e2e_die "creating the users with the production DDL failed ($PG/users.sql)"
+# DSQL's admin role (logs in to database "dsql" with DbConnectAdmin tokens).
+echo 'CREATE USER admin IN ROLE rds_iam;' | admin_sql
 # A user outside rds_iam keeps password authentication.
 echo "CREATE USER :\"u\" PASSWORD :'p';" | admin_sql -v u="$E2E_PASSWORD_USER" -v p="$E2E_PASSWORD"
 

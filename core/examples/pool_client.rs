@@ -7,7 +7,8 @@
 //! Reads `E2E_HOST`, `E2E_REGION`, `E2E_PG_PORT` / `E2E_MYSQL_PORT`, `E2E_CA`, and
 //! `POOL_CLIENT_CREDENTIALS` (`chain`: the default credential chain; `wrong-first`: a wrong
 //! secret on the first fetch, the right one after; `wrong-always`), `POOL_CLIENT_EXPIRES_IN`
-//! (default 900). Opens the pool, prints `ready` (or `err <message>` and exits 1); then for
+//! (default 900), `POOL_CLIENT_DSQL_USER` (sqlx-pg, deadpool: Aurora DSQL tokens for that role,
+//! database `dsql`). Opens the pool, prints `ready` (or `err <message>` and exits 1); then for
 //! each `connect` line on stdin opens a new physical connection, runs one query and closes it,
 //! printing `ok <user> <session id>` or `err <message>`; stops at `end` or end of input.
 use std::env;
@@ -59,11 +60,16 @@ async fn open(driver: &str) -> Result<Db, String> {
     let (host, region) = (var("E2E_HOST")?, var("E2E_REGION")?);
     let ca = PathBuf::from(var("E2E_CA")?);
     let expires_in: u32 = env::var("POOL_CLIENT_EXPIRES_IN").unwrap_or_else(|_| "900".into()).parse().map_err(|e| format!("{e}"))?;
-    let request = TokenRequest::rds(&host, port, "app_user")
-        .region(&region)
-        .expires_in_secs(expires_in)
-        .build()
-        .map_err(|e| e.to_string())?;
+    // POOL_CLIENT_DSQL_USER: Aurora DSQL tokens for that role (database "dsql" of the emulation).
+    let dsql_user = env::var("POOL_CLIENT_DSQL_USER").ok();
+    let request = match &dsql_user {
+        Some(user) => TokenRequest::dsql(&host, user == auroraiam::DSQL_ADMIN_USER),
+        None => TokenRequest::rds(&host, port, "app_user"),
+    }
+    .region(&region)
+    .expires_in_secs(expires_in)
+    .build()
+    .map_err(|e| e.to_string())?;
     let mut provider = TokenProvider::new(&request, source()?);
     if expires_in < 60 {
         // Hand out (and install) tokens only within the second they were signed in, as the
@@ -73,7 +79,12 @@ async fn open(driver: &str) -> Result<Db, String> {
     let provider = Arc::new(provider);
     match driver {
         "sqlx-pg" => {
-            let options = sqlx_pool::pg_connect_options(&provider, Some("postgres"), Some(&ca)).map_err(|e| e.to_string())?;
+            let options = match &dsql_user {
+                // The emulation listens on its own port (DSQL tokens name none).
+                Some(user) => sqlx_pool::dsql_pg_connect_options(&provider, user, Some("dsql"), Some(&ca)).map(|o| o.port(port)),
+                None => sqlx_pool::pg_connect_options(&provider, Some("postgres"), Some(&ca)),
+            }
+            .map_err(|e| e.to_string())?;
             let (_pool, refresher) = sqlx_pool::connect_pg(provider, options, PoolOptions::new().max_connections(2))
                 .await
                 .map_err(|e| e.to_string())?;
@@ -87,7 +98,11 @@ async fn open(driver: &str) -> Result<Db, String> {
             Ok(Db::SqlxMysql(refresher))
         }
         "deadpool" => {
-            let manager = IamManager::new(provider, Some("postgres"), &ca).map_err(|e| e.to_string())?;
+            let manager = match &dsql_user {
+                Some(user) => IamManager::dsql(provider, user, Some(port), Some("dsql"), &ca),
+                None => IamManager::new(provider, Some("postgres"), &ca),
+            }
+            .map_err(|e| e.to_string())?;
             Ok(Db::Deadpool(manager.pool(2).map_err(|e| e.to_string())?))
         }
         other => Err(format!("unknown driver {other}")),

@@ -202,6 +202,45 @@ pub fn pg_sslmode(mode: Option<&str>) -> Result<&'static str> {
     }
 }
 
+/// The port Aurora DSQL listens on (DSQL tokens name no port).
+pub const DSQL_PORT: u16 = 5432;
+
+/// The port and database user a connection signing in with tokens for `request` uses. RDS
+/// tokens name both (`user`, if given, must be the token's user). DSQL tokens name neither:
+/// the port is [`DSQL_PORT`], `user` is required and must fit the token kind — `admin` with
+/// `DbConnectAdmin` tokens, any other role with `DbConnect` ([`dsql_kind_for_user`]), as DSQL
+/// itself refuses anything else.
+pub fn login_for(request: &TokenRequest<'_>, user: Option<&str>) -> Result<(u16, String)> {
+    match (request.kind(), request.port(), request.username()) {
+        (TokenKind::Rds, Some(port), Some(signed)) => match user {
+            Some(u) if u != signed => Err(Error::new(
+                ErrorCode::InvalidUsername,
+                format!("user {} differs from the user {} the tokens are signed for", quoted(u), quoted(signed)),
+            )),
+            _ => Ok((port, signed.to_string())),
+        },
+        (kind @ (TokenKind::Dsql | TokenKind::DsqlAdmin), _, _) => {
+            let user = user.ok_or_else(|| {
+                Error::new(ErrorCode::InvalidUsername, "DSQL tokens name no user: give the database role to log in as")
+            })?;
+            validate_username(user)?;
+            if dsql_kind_for_user(user) != kind {
+                let (needs, has) = if user == DSQL_ADMIN_USER {
+                    ("DbConnectAdmin", "DbConnect")
+                } else {
+                    ("DbConnect", "DbConnectAdmin")
+                };
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("DSQL user {} logs in with {needs} tokens, but the provider signs {has} tokens", quoted(user)),
+                ));
+            }
+            Ok((DSQL_PORT, user.to_string()))
+        }
+        _ => Err(Error::new(ErrorCode::InvalidArgument, "the token request names no port or user")),
+    }
+}
+
 /// Whether a login refused for authentication after `failed_attempts` attempts (1 = the first
 /// attempt failed) gets another attempt with a forced-fresh token.
 pub fn retry_auth_failure(failed_attempts: u32) -> bool {
@@ -316,6 +355,25 @@ mod tests {
             assert!(e.message().contains("must travel over TLS"), "{}", e.message());
         }
         assert!(pg_sslmode(Some("verify_full")).unwrap_err().message().contains("not one of"));
+    }
+
+    #[test]
+    fn logins_take_port_and_user_from_rds_tokens_and_the_user_from_the_caller_for_dsql() {
+        let rds = TokenRequest::rds("db.cluster-x.us-east-1.rds.amazonaws.com", 6432, "app").build().unwrap();
+        assert_eq!(login_for(&rds, None).unwrap(), (6432, "app".to_string()));
+        assert_eq!(login_for(&rds, Some("app")).unwrap(), (6432, "app".to_string()));
+        assert_eq!(login_for(&rds, Some("other")).unwrap_err().code(), ErrorCode::InvalidUsername);
+        let host = format!("{ID}.dsql.us-east-1.on.aws");
+        let admin = TokenRequest::dsql(&host, true).build().unwrap();
+        let role = TokenRequest::dsql(&host, false).build().unwrap();
+        assert_eq!(login_for(&admin, Some("admin")).unwrap(), (DSQL_PORT, "admin".to_string()));
+        assert_eq!(login_for(&role, Some("app_role")).unwrap(), (5432, "app_role".to_string()));
+        assert_eq!(login_for(&admin, None).unwrap_err().code(), ErrorCode::InvalidUsername);
+        let e = login_for(&role, Some("admin")).unwrap_err();
+        assert!(e.message().contains("DbConnectAdmin tokens, but the provider signs DbConnect"), "{}", e.message());
+        let e = login_for(&admin, Some("app_role")).unwrap_err();
+        assert!(e.message().contains("DbConnect tokens, but the provider signs DbConnectAdmin"), "{}", e.message());
+        assert_eq!(login_for(&admin, Some("")).unwrap_err().code(), ErrorCode::InvalidUsername);
     }
 
     #[test]

@@ -22,7 +22,8 @@ use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
 use crate::async_token::{fresh_token_async, token_async};
-use crate::integration::{retry_auth_failure, LoginFailure};
+use crate::integration::{login_for, retry_auth_failure, LoginFailure};
+use crate::request::TokenKind;
 use crate::error::{Error, ErrorCode};
 use crate::token::AuthToken;
 use crate::token_provider::TokenProvider;
@@ -86,9 +87,26 @@ impl TokenConnectOptions for MySqlConnectOptions {
 
 /// PostgreSQL connect options for the provider's endpoint (host, port and user of its
 /// request), TLS `verify-full` against the CA bundle at `ca_file` (or the built-in web roots).
+/// A DSQL provider is refused (its tokens name no user): use [`dsql_pg_connect_options`].
 pub fn pg_connect_options(provider: &TokenProvider, database: Option<&str>, ca_file: Option<&Path>) -> crate::Result<PgConnectOptions> {
+    pg_options(provider, rds_endpoint(provider)?, database, ca_file)
+}
+
+/// PostgreSQL connect options for the DSQL provider's endpoint as database role `user`
+/// (`admin` needs a `DbConnectAdmin` provider, any other role a `DbConnect` one: the core's
+/// [`login_for`]), port 5432, TLS `verify-full` against the CA bundle at `ca_file` (or the
+/// built-in web roots).
+pub fn dsql_pg_connect_options(
+    provider: &TokenProvider,
+    user: &str,
+    database: Option<&str>,
+    ca_file: Option<&Path>,
+) -> crate::Result<PgConnectOptions> {
+    pg_options(provider, login_for(&provider.request(), Some(user))?, database, ca_file)
+}
+
+fn pg_options(provider: &TokenProvider, (port, user): (u16, String), database: Option<&str>, ca_file: Option<&Path>) -> crate::Result<PgConnectOptions> {
     let request = provider.request();
-    let (port, user) = rds_endpoint(provider)?;
     let mut options = PgConnectOptions::new_without_pgpass()
         .host(request.hostname())
         .port(port)
@@ -125,13 +143,13 @@ pub fn mysql_connect_options(provider: &TokenProvider, database: Option<&str>, c
 
 fn rds_endpoint(provider: &TokenProvider) -> crate::Result<(u16, String)> {
     let request = provider.request();
-    match (request.port(), request.username()) {
-        (Some(port), Some(user)) => Ok((port, user.to_string())),
-        _ => Err(Error::new(
+    if request.kind() != TokenKind::Rds {
+        return Err(Error::new(
             ErrorCode::InvalidArgument,
-            "the provider signs DSQL tokens: build the connect options yourself (host, user, ssl) and pass them",
-        )),
+            "the provider signs DSQL tokens: use dsql_pg_connect_options(provider, user, …) (DSQL tokens name no user)",
+        ));
     }
+    login_for(&request, None)
 }
 
 /// A sqlx PostgreSQL pool whose connections sign in with current tokens, and the task that
@@ -297,11 +315,17 @@ mod tests {
     }
 
     #[test]
-    fn dsql_providers_are_refused_with_a_clear_error() {
+    fn dsql_providers_need_the_role_to_log_in_as() {
         let request = TokenRequest::dsql("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", false).build().unwrap();
-        let e = pg_connect_options(&provider(&request), None, None).unwrap_err();
+        let p = provider(&request);
+        let e = pg_connect_options(&p, None, None).unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidArgument);
-        assert!(e.to_string().contains("DSQL"), "{e}");
+        assert!(e.to_string().contains("dsql_pg_connect_options"), "{e}");
+        let o = dsql_pg_connect_options(&p, "app_role", Some("postgres"), Some(Path::new("/ca.pem"))).unwrap();
+        assert_eq!((o.get_host(), o.get_port(), o.get_username()), ("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", 5432, "app_role"));
+        assert!(matches!(o.get_ssl_mode(), PgSslMode::VerifyFull));
+        let e = dsql_pg_connect_options(&p, "admin", None, None).unwrap_err();
+        assert!(e.to_string().contains("DbConnectAdmin tokens, but the provider signs DbConnect"), "{e}");
     }
 
     #[test]

@@ -21,7 +21,8 @@ use tokio_postgres::Config;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use crate::async_token::{fresh_token_async, token_async};
-use crate::integration::LoginFailure;
+use crate::integration::{login_for, LoginFailure};
+use crate::request::TokenKind;
 use crate::error::{Error, ErrorCode};
 use crate::token_provider::TokenProvider;
 
@@ -70,16 +71,30 @@ impl IamManager {
     /// A manager for the provider's endpoint (host, port and user of its request), database
     /// `database`, TLS verified against the PEM CA bundle at `ca_file` (e.g. AWS's
     /// `global-bundle.pem`).
+    /// A DSQL provider is refused (its tokens name no user): use [`IamManager::dsql`].
     pub fn new(provider: Arc<TokenProvider>, database: Option<&str>, ca_file: &Path) -> crate::Result<Self> {
-        let request = provider.request();
-        let (Some(port), Some(user)) = (request.port(), request.username()) else {
+        if provider.request().kind() != TokenKind::Rds {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
-                "the provider signs DSQL tokens: build the tokio_postgres::Config yourself and use IamManager::with_config",
+                "the provider signs DSQL tokens: use IamManager::dsql(provider, user, …) (DSQL tokens name no user)",
             ));
-        };
+        }
+        let login = login_for(&provider.request(), None)?;
+        Self::for_login(provider, login, database, ca_file)
+    }
+
+    /// A manager for the DSQL provider's endpoint as database role `user` (`admin` needs a
+    /// `DbConnectAdmin` provider, any other role a `DbConnect` one: the core's [`login_for`]),
+    /// on `port` (`None`: DSQL's 5432; another one for a tunnel or a local emulation — DSQL
+    /// tokens name no port), TLS verified against the PEM CA bundle at `ca_file`.
+    pub fn dsql(provider: Arc<TokenProvider>, user: &str, port: Option<u16>, database: Option<&str>, ca_file: &Path) -> crate::Result<Self> {
+        let (dsql_port, user) = login_for(&provider.request(), Some(user))?;
+        Self::for_login(provider, (port.unwrap_or(dsql_port), user), database, ca_file)
+    }
+
+    fn for_login(provider: Arc<TokenProvider>, (port, user): (u16, String), database: Option<&str>, ca_file: &Path) -> crate::Result<Self> {
         let mut config = Config::new();
-        config.host(request.hostname()).port(port).user(user).ssl_mode(SslMode::Require);
+        config.host(provider.request().hostname()).port(port).user(&user).ssl_mode(SslMode::Require);
         if let Some(database) = database {
             config.dbname(database);
         }
@@ -201,9 +216,15 @@ mod tests {
     #[test]
     fn dsql_providers_need_an_explicit_config() {
         let request = TokenRequest::dsql("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", true).build().unwrap();
-        let e = IamManager::new(provider(&request), None, Path::new("/nonexistent")).err().unwrap();
+        let p = provider(&request);
+        let e = IamManager::new(p.clone(), None, Path::new("/nonexistent")).err().unwrap();
         assert_eq!(e.code(), ErrorCode::InvalidArgument);
-        assert!(e.to_string().contains("with_config"), "{e}");
+        assert!(e.to_string().contains("IamManager::dsql"), "{e}");
+        // The role must fit the token kind; then the CA bundle is read.
+        let e = IamManager::dsql(p.clone(), "app_role", None, None, Path::new("/nonexistent")).err().unwrap();
+        assert!(e.to_string().contains("DbConnect tokens, but the provider signs DbConnectAdmin"), "{e}");
+        let e = IamManager::dsql(p, "admin", Some(6543), None, Path::new("/nonexistent/ca.pem")).err().unwrap();
+        assert!(e.to_string().contains("/nonexistent/ca.pem"), "{e}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //   node node_pools.mjs expiry DRIVER        pg | postgres | mysql2 | sqlx-pg | sqlx-mysql | deadpool
 //   node node_pools.mjs retry DRIVER         any of the above
 //   node node_pools.mjs reject DRIVER        any of the above
+//   node node_pools.mjs dsql DRIVER          pg | postgres | sqlx-pg | deadpool
 //
 // The Rust drivers (sqlx PgPool / MySqlPool with auroraiam's TokenRefresher, deadpool-postgres
 // with auroraiam's IamManager) run in core/examples/pool_client.rs ($POOL_CLIENT_BIN, default
@@ -19,6 +20,9 @@
 //   one connection must succeed after exactly one rejection (SIGNATURE_MISMATCH then OK).
 // reject: the provider always gives a wrong secret; the connect fails with the driver's own
 //   error (after one retry where the integration has one), and no token is in that error.
+// dsql: Aurora DSQL tokens (database "dsql" of the emulation checks them, kind=dsql): user
+//   admin logs in with a DbConnectAdmin token, app_user with a DbConnect one; each connect
+//   succeeds as that user and the verifier logs one OK line naming the token kind.
 //
 // Prints what it saw; exits 1 on any failed check.
 import { spawn } from 'node:child_process'
@@ -58,11 +62,11 @@ function logLines(from) {
 const logLength = () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length
 
 /** The Rust pool client, with credentials `mode` (chain | wrong-first | wrong-always). */
-async function openRust(mode, expiresIn) {
+async function openRust(mode, expiresIn, extraEnv = {}) {
   const bin = env.POOL_CLIENT_BIN ?? join(repo, 'target', 'debug', 'examples', 'pool_client')
   const child = spawn(bin, [driver], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...env, POOL_CLIENT_CREDENTIALS: mode, POOL_CLIENT_EXPIRES_IN: String(expiresIn ?? 900) },
+    env: { ...env, POOL_CLIENT_CREDENTIALS: mode, POOL_CLIENT_EXPIRES_IN: String(expiresIn ?? 900), ...extraEnv },
   })
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   const next = async () => {
@@ -86,8 +90,8 @@ async function openRust(mode, expiresIn) {
 }
 
 /** A driver behind one interface: `connectOnce()` opens a new physical connection, queries, closes it. */
-async function openDriver(options, rustMode) {
-  if (RUST) return openRust(rustMode, options.expiresIn)
+async function openDriver(options, rustMode, rustEnv) {
+  if (RUST) return openRust(rustMode, options.expiresIn, rustEnv)
   if (driver === 'pg') {
     const pg = require('pg')
     const { poolConfig } = await import(join(pkg, 'lib', 'pg.mjs'))
@@ -236,8 +240,30 @@ async function reject() {
     `${driver}: ${attempts} attempt(s), each rejected for the signature (${results})`)
 }
 
+async function dsql() {
+  const credentials = { accessKeyId: env.E2E_ACCESS_KEY_ID, secretAccessKey: env.E2E_SECRET_ACCESS_KEY }
+  for (const user of ['admin', USER]) {
+    const before = logLength()
+    let db
+    try {
+      db = await openDriver({ dsql: true, user, database: 'dsql', credentials }, 'chain',
+        { POOL_CLIENT_DSQL_USER: user, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey })
+      const row = await db.connectOnce()
+      check(String(row.u) === user, `${driver}: DSQL login as ${row.u}`)
+    } catch (error) {
+      check(false, `${driver}: DSQL login as ${user}: ${error.code ?? ''} ${error.message}`)
+    } finally {
+      await db?.end()
+    }
+    const kind = user === 'admin' ? 'dsql-admin' : 'dsql'
+    const lines = logLines(before)
+    check(lines.length === 1 && lines[0].result === 'OK' && lines[0].line.includes(`(${kind} token)`),
+      `${driver}: the verifier accepted one ${kind} token for ${user} (${lines.map((l) => l.result)})`)
+  }
+}
+
 try {
-  await ({ expiry, retry, reject })[scenario]()
+  await ({ expiry, retry, reject, dsql })[scenario]()
 } catch (error) {
   check(false, `${scenario} ${driver}: ${error.code ?? ''} ${error.message}`)
 }

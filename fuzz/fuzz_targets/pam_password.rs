@@ -43,6 +43,7 @@ fuzz_target!(|data: &[u8]| {
         max_clock_skew_secs: 300,
         account_id: None,
         resource_id: None,
+        dsql: false,
     };
     let now = SigningTime::from_unix_seconds(1_700_000_100).expect("now");
     // The password: fuzzer bytes, or a token signed for `user` with one byte changed (or not).

@@ -1,5 +1,6 @@
 //! Module arguments from the PAM service file:
-//! `config=/etc/auroraiam/keys.conf host=localhost port=5432 region=us-east-1 [log=/path] [max_skew=300]`.
+//! `config=/etc/auroraiam/keys.conf host=localhost port=5432 region=us-east-1 [log=/path] [max_skew=300]
+//! [kind=rds|dsql]`.
 
 use std::path::PathBuf;
 
@@ -24,6 +25,10 @@ pub struct ModuleArgs {
     pub account_id: Option<String>,
     /// The database resource id (`db-…`, `cluster-…`, `prx-…`) policies are evaluated for (`resource_id=`).
     pub resource_id: Option<String>,
+    /// `kind=dsql`: tokens are Aurora DSQL tokens for `host` (no port in them, so `port` is not
+    /// checked): user `admin` must present a `DbConnectAdmin` token, every other user a
+    /// `DbConnect` one (the core's `dsql_kind_for_user`). Default `kind=rds`.
+    pub dsql: bool,
 }
 
 /// Parses the module arguments. Every argument is `name=value`; `config`, `host`, `port` and
@@ -32,7 +37,7 @@ pub struct ModuleArgs {
 pub fn parse_args<'a>(args: impl IntoIterator<Item = &'a str>) -> Result<ModuleArgs, String> {
     let (mut config, mut host, mut port, mut region, mut log, mut skew) =
         (None, None, None, None, None, None);
-    let (mut account_id, mut resource_id) = (None, None);
+    let (mut account_id, mut resource_id, mut kind) = (None, None, None);
     for arg in args {
         let (name, value) = arg
             .split_once('=')
@@ -46,7 +51,8 @@ pub fn parse_args<'a>(args: impl IntoIterator<Item = &'a str>) -> Result<ModuleA
             "max_skew" => &mut skew,
             "account_id" => &mut account_id,
             "resource_id" => &mut resource_id,
-            _ => return Err(format!("unknown module argument {name:?} (known: config, host, port, region, log, max_skew, account_id, resource_id)")),
+            "kind" => &mut kind,
+            _ => return Err(format!("unknown module argument {name:?} (known: config, host, port, region, log, max_skew, account_id, resource_id, kind)")),
         };
         if slot.is_some() {
             return Err(format!("module argument {name} is given twice"));
@@ -94,7 +100,13 @@ pub fn parse_args<'a>(args: impl IntoIterator<Item = &'a str>) -> Result<ModuleA
     if let Some(r) = &resource_id {
         auroraiam::policy::validate_rds_resource_id(r).map_err(|e| format!("module argument resource_id=: {}", e.message()))?;
     }
+    let dsql = match kind.as_deref() {
+        None | Some("rds") => false,
+        Some("dsql") => true,
+        Some(other) => return Err(format!("module argument kind={other:?} is neither rds nor dsql")),
+    };
     Ok(ModuleArgs {
+        dsql,
         account_id,
         resource_id,
         config,
@@ -177,5 +189,9 @@ mod tests {
         assert!(bad("log=relative.log", 4).contains("absolute"));
         assert!(bad("max_skew=-1", 9).contains("max_skew"));
         assert!(bad("max_skew=99999", 9).contains("max_skew"));
+        assert!(bad("kind=DSQL", 9).contains("neither rds nor dsql"));
+        assert!(!parse_args(GOOD.iter().copied()).unwrap().dsql);
+        assert!(!parse_args(GOOD.iter().copied().chain(["kind=rds"])).unwrap().dsql);
+        assert!(parse_args(GOOD.iter().copied().chain(["kind=dsql"])).unwrap().dsql);
     }
 }

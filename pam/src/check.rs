@@ -60,7 +60,8 @@ impl Outcome {
 }
 
 /// Verifies `token` as an IAM token for database user `user` against `args` at `now`:
-/// signature with the secret from the key file, kind RDS, host, port, user, region, lifetime.
+/// signature with the secret from the key file, kind (RDS; with `kind=dsql` DSQL, `admin` →
+/// DbConnectAdmin), host, port (RDS only), user, region, lifetime.
 pub fn check_token(args: &ModuleArgs, user: &str, token: &str, now: SigningTime) -> Outcome {
     let keys = match KeyFile::load(&args.config) {
         Ok(keys) => keys,
@@ -68,12 +69,19 @@ pub fn check_token(args: &ModuleArgs, user: &str, token: &str, now: SigningTime)
     };
     let mut options = VerifyOptions::at(now);
     options.max_clock_skew_secs = args.max_clock_skew_secs;
-    options.expect_kind = Some(TokenKind::Rds);
+    options.expect_kind = Some(if args.dsql { auroraiam::dsql_kind_for_user(user) } else { TokenKind::Rds });
     options.expect_hostname = Some(&args.host);
-    options.expect_port = Some(args.port);
-    options.expect_username = Some(user);
+    // DSQL tokens name no port.
+    options.expect_port = (!args.dsql).then_some(args.port);
+    // DSQL tokens name no user: the kind (admin or not) is what binds them to the user.
+    options.expect_username = (!args.dsql).then_some(user);
     options.expect_region = Some(&args.region);
     match verify_token(token, |akid| keys.secret_for(akid), &options) {
+        Ok(parsed) if args.dsql && keys.policy_for(parsed.access_key_id()).is_some() => Outcome::failure(
+            PAM_AUTHINFO_UNAVAIL,
+            CONFIG_ERROR,
+            "the key file names a policy for this key, but policies are evaluated for RDS logins only (kind=dsql)",
+        ),
         Ok(parsed) if keys.policy_for(parsed.access_key_id()).is_some_and(|_| true) => {
             let path = keys.policy_for(parsed.access_key_id()).unwrap_or(std::path::Path::new(""));
             match policy_refusal(args, path, user) {
@@ -81,6 +89,7 @@ pub fn check_token(args: &ModuleArgs, user: &str, token: &str, now: SigningTime)
                 None => allowed(&parsed, now, " (policy allows)"),
             }
         }
+        Ok(parsed) if args.dsql => allowed(&parsed, now, &format!(" ({} token)", parsed.kind().name())),
         Ok(parsed) => allowed(&parsed, now, ""),
         Err(e) => Outcome { pam: PAM_AUTH_ERR, code: e.code().name(), message: format!("{} ({} bytes)", e.message(), token.len()) },
     }

@@ -406,3 +406,37 @@ fn configuration_errors_fail_closed() {
         PAM_AUTHINFO_UNAVAIL
     );
 }
+
+/// A DSQL token for `host` (admin → DbConnectAdmin), signed now.
+fn dsql_token(host: &str, admin: bool) -> String {
+    let creds = credentials_from_parts(AKID, SECRET, SESSION, None).unwrap();
+    let req = TokenRequest::dsql(host, admin)
+        .region("us-east-1")
+        .build()
+        .unwrap();
+    generate_token(&req, &creds, SigningTime::from_unix_seconds(now()).unwrap())
+        .unwrap()
+        .into_string()
+}
+
+#[test]
+fn kind_dsql_checks_dsql_tokens_admin_needing_the_admin_kind() {
+    let f = Fixture::new("dsql");
+    f.service("dsql", &format!("{} kind=dsql", f.standard_args()));
+    f.service("rds", &f.standard_args());
+    assert_eq!(f.login("dsql", "admin", &dsql_token("localhost", true), false), PAM_SUCCESS);
+    assert!(f.log_lines().last().unwrap().contains("(dsql-admin token)"), "{:?}", f.log_lines());
+    assert_eq!(f.login("dsql", "app_user", &dsql_token("localhost", false), false), PAM_SUCCESS);
+    // The kind binds a DSQL token to its user: admin needs DbConnectAdmin, other users DbConnect.
+    assert_eq!(f.login("dsql", "admin", &dsql_token("localhost", false), false), PAM_AUTH_ERR);
+    assert_eq!(last_result(&f), "KIND_MISMATCH");
+    assert_eq!(f.login("dsql", "app_user", &dsql_token("localhost", true), false), PAM_AUTH_ERR);
+    assert_eq!(last_result(&f), "KIND_MISMATCH");
+    // Host still checked; an RDS token is not a DSQL one, nor the other way round.
+    assert_eq!(f.login("dsql", "admin", &dsql_token("other.dsql.us-east-1.on.aws", true), false), PAM_AUTH_ERR);
+    assert_eq!(last_result(&f), "HOST_MISMATCH");
+    assert_eq!(f.login("dsql", "app_user", &good("app_user"), false), PAM_AUTH_ERR);
+    assert_eq!(last_result(&f), "KIND_MISMATCH");
+    assert_eq!(f.login("rds", "app_user", &dsql_token("localhost", false), false), PAM_AUTH_ERR);
+    assert_eq!(last_result(&f), "KIND_MISMATCH");
+}
