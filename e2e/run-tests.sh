@@ -376,10 +376,8 @@ py_pool_wave() { # scenario "integration user" ...
     if wait "${pids[$i]}"; then pass "${names[$i]}"; else fail "${names[$i]}" "see ${outs[$i]}" "${outs[$i]}"; fi
   done
 }
-echo "=== Python integrations (3 s tokens for 10 s, IMDS credentials rotating; retry; rejection)"
-# Not yet part of the default run (only some integrations were run against the emulation so
-# far): E2E_PY_POOLS=1 make test-e2e runs them.
-if [ "${E2E_PY_POOLS:-0}" = 1 ] && need python "Python integrations"; then
+echo "=== Python integrations (3 s tokens for 10 s, IMDS credentials rotating; retry after a revoked key; rejection)"
+if need python "Python integrations"; then
   U1=app_user U2='app+user@x' U3="o'brien"
   py_pool_wave expiry "psycopg-pool $U1" "psycopg-async-pool $U2" "psycopg2-pool $U3" \
     "pymysql $U1" "aiomysql-pool $U2" "sqlalchemy-pymysql $U3"

@@ -10,7 +10,7 @@ event loop does not block it.
 import asyncio
 import os
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # (no type information shipped)
 
 import auroraiam
 

@@ -11,7 +11,7 @@ together with `ssl_verify_cert=True` silently drops the CA. Use one style: here 
 
 import os
 
-import pymysql
+import pymysql  # type: ignore[import-untyped]  # (no type information shipped)
 
 import auroraiam
 

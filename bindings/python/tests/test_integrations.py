@@ -45,7 +45,7 @@ def test_sqlalchemy_bad_input() -> None:
         create_engine(f"postgresql+psycopg://u:secret@{HOST}/app", credentials=CREDS)
     with pytest.raises(auroraiam.InvalidParameterError, match="host is missing"):
         create_engine("postgresql+psycopg://u@/app", credentials=CREDS)
-    with pytest.raises(TypeError, match="regoin"):  # SQLAlchemy names the unknown engine option
+    with pytest.raises(auroraiam.InvalidParameterError, match="unknown create_engine option 'regoin'"):
         create_engine(f"postgresql+psycopg://u@{HOST}/app", credentials=CREDS, regoin="us-east-1")
     engine = create_engine(f"postgresql+psycopg://u@{HOST}/app", credentials=CREDS)
     assert "X-Amz" not in repr(engine)
@@ -78,3 +78,48 @@ def test_dsql_cluster_id_and_admin() -> None:
     assert auth.host == "abcdefghijklmnopqrstuvwx12.dsql.us-east-1.on.aws" and auth.kind == "dsql-admin"
     assert "DbConnectAdmin" in auth.token()
     assert "X-Amz" not in repr(auth)
+
+
+def test_aiomysql_pool_override_still_applies(monkeypatch: pytest.MonkeyPatch) -> None:
+    # aiomysql has no public per-connection hook: auroraiam.aiomysql overrides the private
+    # Pool._fill_free_pool (the one place its pool opens connections, through the module-level
+    # aiomysql.pool.connect) and the aiomysql extra is pinned to the versions where it is so. If
+    # a new aiomysql moves it, this fails (instead of pools silently reusing a stale password).
+    pytest.importorskip("aiomysql")
+    import asyncio
+    import inspect
+
+    import aiomysql.pool as ap
+
+    assert inspect.iscoroutinefunction(ap.Pool._fill_free_pool)
+    assert list(inspect.signature(ap.Pool._fill_free_pool).parameters) == ["self", "override_min"]
+    assert "**self._conn_kwargs" in inspect.getsource(ap.Pool._fill_free_pool)
+    passwords: list[str] = []
+
+    class FakeConnection:
+        pass
+
+    async def fake_connect(**kwargs: object) -> FakeConnection:
+        passwords.append(str(kwargs.get("password")))
+        return FakeConnection()
+
+    monkeypatch.setattr(ap, "connect", fake_connect)
+    from auroraiam.aiomysql import create_pool
+
+    async def go() -> object:
+        pool = await create_pool(host=HOST, port=3306, user="u", credentials=CREDS, minsize=1, maxsize=2)
+        assert "password" not in pool._conn_kwargs  # only present while a connection is opened
+        assert len(pool._free) == 1
+        return pool
+
+    pool = asyncio.run(go())
+    assert len(passwords) == 1 and "X-Amz-Signature=" in passwords[0] and "DBUser=u" in passwords[0]
+    assert "X-Amz" not in repr(pool)
+
+
+def test_asyncpg_create_pool_outside_a_loop_is_a_clear_error() -> None:
+    pytest.importorskip("asyncpg")
+    from auroraiam.asyncpg import create_pool
+
+    with pytest.raises(auroraiam.InvalidParameterError, match="inside the running event loop"):
+        create_pool(host=HOST, user="u", credentials=CREDS)

@@ -112,12 +112,24 @@ def example_files() -> list[Path]:
 def test_examples_exist() -> None:
     names = {p.name for p in example_files()}
     assert {"psycopg_connect.py", "sqlalchemy_engine.py", "asyncpg_connect.py", "pymysql_connect.py",
-            "boto3_migration.py", "demo.py"} <= names, names
+            "boto3_migration.py", "demo.py", "driver_integrations.py"} <= names, names
 
 
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: p.name)
 def test_examples_compile(path: Path, tmp_path: Path) -> None:
     py_compile.compile(str(path), cfile=str(tmp_path / "x.pyc"), doraise=True)
+
+
+def test_examples_check_with_mypy_strict(tmp_path: Path) -> None:
+    # The examples as users copy them, against the installed package's types (py.typed) and the
+    # drivers' own (drivers without type information are imported with an explicit ignore).
+    pytest.importorskip("mypy")
+    for driver in ("psycopg", "psycopg_pool", "sqlalchemy", "asyncpg", "pymysql", "aiomysql", "psycopg2"):
+        pytest.importorskip(driver)
+    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", *map(str, example_files())],
+                         capture_output=True, text=True, timeout=300, env=mypy_env(tmp_path), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"no issues found in {len(example_files())} source files" in run.stdout, run.stdout
 
 
 def test_import_and_first_token_load_no_other_modules() -> None:

@@ -178,6 +178,34 @@ def reject_password(options: Mapping[str, Any], where: str = "") -> None:
                           "of every new connection")
 
 
+def reject_url_password(has_password: bool, what: str = "the connection URL / DSN") -> None:
+    """A password inside a URL or DSN is an error, like a ``password=`` argument."""
+    if has_password:
+        raise invalid(f"{what} must not contain a password: auroraiam sends a fresh IAM token as the password "
+                      "of every new connection")
+
+
+def postgres_url_options(dsn: str) -> dict[str, Any]:
+    """A ``postgresql://`` URL (asyncpg's ``dsn=``) as connect keywords: host, port, user,
+    database and the query parameters. A password in it is an error."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    u = urlsplit(dsn)
+    if u.scheme not in ("postgresql", "postgres"):
+        raise invalid(f"dsn= must be a postgresql:// URL (got scheme {u.scheme!r})")
+    reject_url_password(u.password is not None)
+    out: dict[str, Any] = dict(parse_qsl(u.query))
+    if u.hostname:
+        out["host"] = unquote(u.hostname)
+    if u.port is not None:
+        out["port"] = u.port
+    if u.username:
+        out["user"] = unquote(u.username)
+    if u.path.strip("/"):
+        out["database"] = unquote(u.path.lstrip("/"))
+    return out
+
+
 def check_options(options: Iterable[str], known: Iterable[str], driver: str) -> None:
     """Unknown keyword options are an error naming them (not a driver ``TypeError`` later)."""
     known_set = set(known)

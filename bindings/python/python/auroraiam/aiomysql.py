@@ -48,8 +48,11 @@ async def connect(**options: Any) -> aiomysql.Connection:
 
 
 class _IamPool(aiomysql.Pool):  # type: ignore[misc]
-    """aiomysql's pool opens connections only in ``_fill_free_pool``: the current token is put
-    into its connect keywords just before, and taken out right after."""
+    """aiomysql's pool opens connections only in ``_fill_free_pool`` (under ``self._cond``, so
+    one at a time): the current token is put into its connect keywords just before, and taken
+    out right after. aiomysql has no public hook for this (no callable password, no connect
+    hook), so the extra pins ``aiomysql<0.4`` and ``tests/test_integrations.py`` checks that the
+    method still exists and still connects through ``aiomysql.pool.connect``."""
 
     _auroraiam: IamAuth
 
@@ -60,7 +63,8 @@ class _IamPool(aiomysql.Pool):  # type: ignore[misc]
                 self._conn_kwargs["password"] = (await self._auroraiam.token_async() if failed == 0
                                                  else await self._auroraiam.fresh_token_async())
                 try:
-                    return await super()._fill_free_pool(override_min)
+                    await super()._fill_free_pool(override_min)
+                    return
                 except Exception as e:
                     failed += 1
                     from auroraiam._auroraiam import _retry_auth_failure

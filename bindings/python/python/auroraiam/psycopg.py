@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 
-from auroraiam._integration import IamAuth, check_options, connect_with_retry, connect_with_retry_async, pg_tls, reject_password
+from auroraiam._integration import (
+    IamAuth, check_options, connect_with_retry, connect_with_retry_async, pg_tls, reject_password, reject_url_password,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,7 +49,9 @@ def _prepare(options: dict[str, Any], conninfo: str = "") -> tuple[IamAuth, dict
     the connect keywords (without a password)."""
     params = dict(options)
     if conninfo:
-        params = {**psycopg.conninfo.conninfo_to_dict(conninfo), **params}
+        from_conninfo = psycopg.conninfo.conninfo_to_dict(conninfo)
+        reject_url_password(bool(from_conninfo.get("password")), "the conninfo / URL")
+        params = {**from_conninfo, **params}
     reject_password(params)
     auth = IamAuth.from_options(params.pop("host", None), params.pop("port", None), params.pop("user", None), 5432, params)
     check_options(params, _known(), "psycopg (libpq)")
@@ -56,16 +60,18 @@ def _prepare(options: dict[str, Any], conninfo: str = "") -> tuple[IamAuth, dict
     return auth, params
 
 
-def connect(**options: Any) -> psycopg.Connection[Any]:
-    """``psycopg.connect`` with a current IAM token as the password (see the module docs)."""
-    auth, params = _prepare(options)
+def connect(conninfo: str = "", **options: Any) -> psycopg.Connection[Any]:
+    """``psycopg.connect`` with a current IAM token as the password (see the module docs);
+    ``conninfo`` (a libpq URL or key=value string, without a password) is merged under the
+    keywords."""
+    auth, params = _prepare(options, conninfo)
     return connect_with_retry(auth, lambda token: psycopg.Connection.connect(**params, password=token))
 
 
-async def connect_async(**options: Any) -> psycopg.AsyncConnection[Any]:
+async def connect_async(conninfo: str = "", **options: Any) -> psycopg.AsyncConnection[Any]:
     """``psycopg.AsyncConnection.connect`` with a current IAM token (made off the event loop
     when credentials must be fetched)."""
-    auth, params = _prepare(options)
+    auth, params = _prepare(options, conninfo)
 
     async def attempt(token: str) -> psycopg.AsyncConnection[Any]:
         return await psycopg.AsyncConnection.connect(**params, password=token)
@@ -73,20 +79,20 @@ async def connect_async(**options: Any) -> psycopg.AsyncConnection[Any]:
     return await connect_with_retry_async(auth, attempt)
 
 
-def connection_class(**options: Any) -> type[psycopg.Connection[Any]]:
+def connection_class(conninfo: str = "", **options: Any) -> type[psycopg.Connection[Any]]:
     """A ``psycopg.Connection`` subclass whose ``connect()`` (what ``psycopg_pool.ConnectionPool``
     calls for every new physical connection) sends a current token and retries once on a
     refused one. Pass it as ``ConnectionPool(connection_class=...)`` (the pool's ``conninfo``
     and ``kwargs`` may add libpq options, but no password)."""
-    auth, params = _prepare(options)
+    auth, params = _prepare(options, conninfo)
 
     return type("IamConnection", (IamConnection,), {"_auroraiam": (auth, params)})
 
 
-def async_connection_class(**options: Any) -> type[psycopg.AsyncConnection[Any]]:
+def async_connection_class(conninfo: str = "", **options: Any) -> type[psycopg.AsyncConnection[Any]]:
     """``connection_class`` for ``psycopg_pool.AsyncConnectionPool`` (tokens made off the event
     loop when credentials must be fetched)."""
-    auth, params = _prepare(options)
+    auth, params = _prepare(options, conninfo)
 
     return type("AsyncIamConnection", (AsyncIamConnection,), {"_auroraiam": (auth, params)})
 
@@ -97,11 +103,16 @@ class IamConnection(psycopg.Connection[Any]):
     _auroraiam: tuple[IamAuth, dict[str, Any]]
 
     @classmethod
-    def connect(cls, conninfo: str = "", **kwargs: Any) -> IamConnection:  # type: ignore[override]
+    def connect(cls, conninfo: str = "", **kwargs: Any) -> IamConnection:
         auth, params = cls._auroraiam
         extra = _extra(conninfo, kwargs)
         parent: Any = super()
-        return connect_with_retry(auth, lambda token: parent.connect(**{**params, **extra, "password": token}))  # type: ignore[no-any-return]
+
+        def attempt(token: str) -> IamConnection:
+            conn: IamConnection = parent.connect(**{**params, **extra, "password": token})
+            return conn
+
+        return connect_with_retry(auth, attempt)
 
 
 class AsyncIamConnection(psycopg.AsyncConnection[Any]):
@@ -110,27 +121,30 @@ class AsyncIamConnection(psycopg.AsyncConnection[Any]):
     _auroraiam: tuple[IamAuth, dict[str, Any]]
 
     @classmethod
-    async def connect(cls, conninfo: str = "", **kwargs: Any) -> AsyncIamConnection:  # type: ignore[override]
+    async def connect(cls, conninfo: str = "", **kwargs: Any) -> AsyncIamConnection:
         auth, params = cls._auroraiam
         extra = _extra(conninfo, kwargs)
         parent: Any = super()
 
         async def attempt(token: str) -> AsyncIamConnection:
-            return await parent.connect(**{**params, **extra, "password": token})  # type: ignore[no-any-return]
+            conn: AsyncIamConnection = await parent.connect(**{**params, **extra, "password": token})
+            return conn
 
         return await connect_with_retry_async(auth, attempt)
 
 
-def pool_kwargs(**options: Any) -> Callable[[], dict[str, Any]]:
+def pool_kwargs(conninfo: str = "", **options: Any) -> Callable[[], dict[str, Any]]:
     """A callable for ``psycopg_pool`` ≥ 3.3's ``kwargs=``: called for every new connection, it
     returns the connect keywords with the current token (no retry; ``connection_class`` has one)."""
-    auth, params = _prepare(options)
+    auth, params = _prepare(options, conninfo)
     return lambda: {**params, "password": auth.token()}
 
 
 def _extra(conninfo: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     """What a pool adds at connect time (its conninfo and kwargs): no password, known options."""
-    extra = {**(psycopg.conninfo.conninfo_to_dict(conninfo) if conninfo else {}), **kwargs}
+    from_conninfo = psycopg.conninfo.conninfo_to_dict(conninfo) if conninfo else {}
+    reject_url_password(bool(from_conninfo.get("password")), "the pool's conninfo")
+    extra = {**from_conninfo, **kwargs}
     reject_password(extra, " to the pool")
     check_options(extra, _known(), "psycopg (libpq)")
     if "sslmode" in extra:

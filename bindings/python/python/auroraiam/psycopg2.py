@@ -18,7 +18,9 @@ import psycopg2  # type: ignore
 import psycopg2.extensions  # type: ignore
 import psycopg2.pool  # type: ignore
 
-from auroraiam._integration import IamAuth, check_options, connect_with_retry, invalid, pg_tls, reject_password
+from auroraiam._integration import (
+    IamAuth, check_options, connect_with_retry, invalid, pg_tls, reject_password, reject_url_password,
+)
 
 __all__ = ["connect", "SimpleConnectionPool", "ThreadedConnectionPool"]
 
@@ -51,6 +53,11 @@ class _Opener:
 
     def __init__(self, options: dict[str, Any]) -> None:
         params = dict(options)
+        dsn = params.pop("dsn", None)
+        if dsn:
+            from_dsn = psycopg2.extensions.parse_dsn(dsn)
+            reject_url_password(bool(from_dsn.get("password")), "the DSN")
+            params = {**from_dsn, **params}
         reject_password(params)
         self.auth = IamAuth.from_options(params.pop("host", None), params.pop("port", None), params.pop("user", None),
                                          5432, params)
@@ -67,9 +74,10 @@ class _Opener:
         return f"<auroraiam psycopg2 opener {self.auth!r}>"
 
 
-def connect(**options: Any) -> psycopg2.extensions.connection:
-    """``psycopg2.connect`` with a current IAM token as the password (see the module docs)."""
-    return _Opener(options).connect()
+def connect(dsn: str | None = None, **options: Any) -> psycopg2.extensions.connection:
+    """``psycopg2.connect`` with a current IAM token as the password (see the module docs);
+    ``dsn`` (a libpq URL or key=value string, without a password) is merged under the keywords."""
+    return _Opener({**options, "dsn": dsn}).connect()
 
 
 class _IamPoolMixin:
@@ -91,7 +99,7 @@ class _IamPoolMixin:
         return f"<auroraiam.psycopg2.{type(self).__name__} {self._auroraiam.auth!r}>"
 
 
-class SimpleConnectionPool(_IamPoolMixin, psycopg2.pool.SimpleConnectionPool):
+class SimpleConnectionPool(_IamPoolMixin, psycopg2.pool.SimpleConnectionPool):  # type: ignore[misc]
     """``psycopg2.pool.SimpleConnectionPool`` whose new connections get current tokens."""
 
     def __init__(self, minconn: int, maxconn: int, **options: Any) -> None:
@@ -99,7 +107,7 @@ class SimpleConnectionPool(_IamPoolMixin, psycopg2.pool.SimpleConnectionPool):
         super().__init__(minconn, maxconn)
 
 
-class ThreadedConnectionPool(_IamPoolMixin, psycopg2.pool.ThreadedConnectionPool):
+class ThreadedConnectionPool(_IamPoolMixin, psycopg2.pool.ThreadedConnectionPool):  # type: ignore[misc]
     """``psycopg2.pool.ThreadedConnectionPool`` whose new connections get current tokens."""
 
     def __init__(self, minconn: int, maxconn: int, **options: Any) -> None:

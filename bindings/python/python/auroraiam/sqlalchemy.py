@@ -21,6 +21,7 @@ import sqlalchemy
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 
+from auroraiam._auroraiam import _pg_sslmode
 from auroraiam._integration import (
     AUTH_OPTIONS, IamAuth, connect_with_retry, invalid, mysql_tls_refused, pg_tls, ssl_context,
 )
@@ -40,15 +41,32 @@ def _url(url: str | URL) -> URL:
 
 
 def _split(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    ours = {k: options.pop(k) for k in (*AUTH_OPTIONS, "sslrootcert", "ssl_ca", "sslmode") if k in options}
+    ours = {k: options.pop(k) for k in (*AUTH_OPTIONS, "sslrootcert", "ssl_ca", "sslmode", "ssl_disabled")
+            if k in options}
     return ours, options
+
+
+def _engine(create: Any, u: URL, rest: dict[str, Any]) -> Any:
+    """``create(u, **rest)``; SQLAlchemy's TypeError for an unknown keyword becomes a clear error
+    that also lists auroraiam's own options."""
+    try:
+        return create(u, **rest)
+    except TypeError as e:
+        if not str(e).startswith("Invalid argument(s)"):
+            raise
+        unknown = sorted(k for k in rest if repr(k) in str(e).split(" sent to ")[0])
+        raise invalid(f"unknown create_engine option{'s' if len(unknown) > 1 else ''} "
+                      f"{', '.join(map(repr, unknown)) or str(e)} (neither SQLAlchemy's for "
+                      f"{u.get_backend_name()}+{u.get_driver_name()} nor one of auroraiam's: "
+                      f"{', '.join(AUTH_OPTIONS)}, sslrootcert, ssl_ca, sslmode)") from None
 
 
 def create_engine(url: str | URL, **options: Any) -> Engine:
     """``sqlalchemy.create_engine`` with IAM tokens for every new connection."""
     u = _url(url)
     ours, rest = _split(dict(options))
-    engine = sqlalchemy.create_engine(u, **rest)
+    _check_tls(u, ours)
+    engine: Engine = _engine(sqlalchemy.create_engine, u, rest)
     attach(engine, **ours)
     return engine
 
@@ -60,13 +78,27 @@ def create_async_engine(url: str | URL, **options: Any) -> Any:
 
     u = _url(url)
     ours, rest = _split(dict(options))
-    engine = _create(u, **rest)
+    _check_tls(u, ours)
+    engine = _engine(_create, u, rest)
     attach(engine, **ours)
     return engine
 
 
+def _check_tls(u: URL, ours: dict[str, Any]) -> None:
+    """A request for no TLS, in the URL's query or the keywords, is an error now (not at the
+    first connect)."""
+    if u.get_backend_name() == "postgresql":
+        for mode in (ours.get("sslmode"), u.query.get("sslmode"), u.query.get("ssl")):
+            if isinstance(mode, str) and mode not in ("true", "True"):
+                _pg_sslmode(mode)
+    else:
+        flag = u.query.get("ssl_disabled")
+        if ours.get("ssl_disabled") or (isinstance(flag, str) and flag.lower() in ("1", "true", "yes", "on")):
+            mysql_tls_refused({"ssl_disabled": True})
+
+
 def attach(engine: Any, *, sslrootcert: str | None = None, ssl_ca: str | None = None, sslmode: str | None = None,
-           **auth_options: Any) -> IamAuth:
+           ssl_disabled: bool | None = None, **auth_options: Any) -> IamAuth:
     """Adds the ``do_connect`` listener to ``engine`` (an ``Engine`` or ``AsyncEngine``): every
     new connection gets a current token, TLS on (verify-full with the CA bundle), and one retry
     with a forced-fresh token on a refused one. Returns the ``IamAuth`` (its ``signer`` caches)."""
@@ -78,6 +110,7 @@ def attach(engine: Any, *, sslrootcert: str | None = None, ssl_ca: str | None = 
     if backend not in _DEFAULT_PORTS or driver not in _DRIVERS:
         raise invalid(f"dialect {backend}+{driver} is not supported (PostgreSQL: psycopg, psycopg2, asyncpg; "
                       "MySQL: pymysql, aiomysql)")
+    _check_tls(u, {"sslmode": sslmode, "ssl_disabled": ssl_disabled})
     unknown = sorted(set(auth_options) - set(AUTH_OPTIONS))
     if unknown:
         raise invalid(f"unknown auroraiam option(s) {', '.join(map(repr, unknown))}")

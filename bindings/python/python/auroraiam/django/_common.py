@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from auroraiam._integration import AUTH_OPTIONS, IamAuth, reject_password
+from auroraiam._integration import AUTH_OPTIONS, IamAuth, invalid, reject_password
 
 _AUTHS: dict[tuple[Any, ...], IamAuth] = {}
 _LOCK = threading.Lock()
@@ -13,8 +13,12 @@ _LOCK = threading.Lock()
 
 def auth_for(settings_dict: dict[str, Any], conn_params: dict[str, Any], default_port: int) -> IamAuth:
     """Pops auroraiam's options out of ``conn_params`` and returns the (cached) ``IamAuth``."""
-    reject_password(settings_dict, " in DATABASES (PASSWORD)")
-    reject_password(conn_params)
+    if settings_dict.get("PASSWORD"):
+        raise invalid("DATABASES PASSWORD must not be set: auroraiam sends a fresh IAM token as the password of "
+                      "every new connection")
+    reject_password(settings_dict.get("OPTIONS") or {}, " in DATABASES OPTIONS")
+    conn_params.pop("password", None)
+    conn_params.pop("passwd", None)
     ours = {k: conn_params.pop(k) for k in AUTH_OPTIONS if k in conn_params}
     host = settings_dict.get("HOST") or None
     port = int(settings_dict["PORT"]) if settings_dict.get("PORT") else None

@@ -19,8 +19,19 @@ except ImportError:
 
 from django.db.backends.mysql import base as _mysql  # type: ignore  # noqa: E402
 
-from auroraiam._integration import check_ca_file, connect_with_retry, mysql_tls_refused  # noqa: E402
+from auroraiam._integration import check_ca_file, check_options, connect_with_retry, mysql_tls_refused  # noqa: E402
 from auroraiam.django._common import auth_for  # noqa: E402
+
+
+def _check_options(params: dict[str, Any]) -> None:
+    """With PyMySQL standing in for MySQLdb, an unknown OPTIONS key is an error naming it now,
+    not a driver TypeError at connect time (mysqlclient's options are its own)."""
+    import MySQLdb  # type: ignore
+
+    if MySQLdb.__name__.startswith("pymysql") or getattr(MySQLdb, "__file__", "").find("pymysql") >= 0:
+        from auroraiam.pymysql import _OPTIONS
+
+        check_options(params, _OPTIONS | {"db", "passwd"}, "PyMySQL / DATABASES OPTIONS")
 
 
 class DatabaseWrapper(_mysql.DatabaseWrapper):  # type: ignore[misc]
@@ -30,6 +41,7 @@ class DatabaseWrapper(_mysql.DatabaseWrapper):  # type: ignore[misc]
         params: dict[str, Any] = super().get_connection_params()
         auth = auth_for(self.settings_dict, params, 3306)
         mysql_tls_refused(params)
+        _check_options(params)
         ssl = dict(params.get("ssl") or {})
         check_ca_file(ssl.get("ca"), "OPTIONS['ssl']['ca']")
         ssl.setdefault("check_hostname", True)

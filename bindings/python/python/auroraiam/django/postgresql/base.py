@@ -7,8 +7,22 @@ from typing import Any
 
 from django.db.backends.postgresql import base as _pg  # type: ignore
 
-from auroraiam._integration import connect_with_retry, pg_tls
+from auroraiam._integration import check_options, connect_with_retry, pg_tls
 from auroraiam.django._common import auth_for
+
+
+def _check_options(params: dict[str, Any]) -> None:
+    """An unknown OPTIONS key is an error naming it now, not a driver error at connect time."""
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3  # type: ignore
+
+    if is_psycopg3:
+        from auroraiam.psycopg import _known
+
+        check_options(params, _known(), "psycopg (libpq) / DATABASES OPTIONS")
+    else:
+        from auroraiam.psycopg2 import _check_libpq
+
+        _check_libpq(params)
 
 
 class DatabaseWrapper(_pg.DatabaseWrapper):  # type: ignore[misc]
@@ -17,6 +31,7 @@ class DatabaseWrapper(_pg.DatabaseWrapper):  # type: ignore[misc]
     def get_connection_params(self) -> dict[str, Any]:
         params: dict[str, Any] = super().get_connection_params()
         auth = auth_for(self.settings_dict, params, 5432)
+        _check_options(params)
         pg_tls(params)
         params.update(host=auth.host, port=auth.port, user=auth.user)
         params["_auroraiam"] = auth
