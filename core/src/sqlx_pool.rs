@@ -315,6 +315,15 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_host_is_refused_before_any_provider_or_pool() {
+        for host in ["", " "] {
+            let e = TokenRequest::rds(host, 5432, "app").build().unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidHostname, "{host:?}");
+        }
+        assert_eq!(TokenRequest::dsql("", false).build().unwrap_err().code(), ErrorCode::InvalidHostname);
+    }
+
+    #[test]
     fn dsql_providers_need_the_role_to_log_in_as() {
         let request = TokenRequest::dsql("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", false).build().unwrap();
         let p = provider(&request);

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 import { inspect } from 'node:util'
 
 import { poolConfig } from '../lib/pg.mjs'
-import { options as postgresOptions } from '../lib/postgres.mjs'
+import { options as postgresOptions, postgres } from '../lib/postgres.mjs'
 import { connectionOptions, poolOptions } from '../lib/mysql2.mjs'
 import { parseToken, verifyToken } from '../index.mjs'
 
@@ -240,4 +240,28 @@ test('the retry decision is the core\'s (auroraiam::LoginFailure): a refused tok
     assert.equal(mysql.retryAfter(error, 1), false, inspect(error))
   }
   assert.equal(mysql.invalidations, 1)
+})
+
+test('postgres(): postgres.js\' own sql (lazy: no connection yet), the token source as sql.iam, nothing secret printed', async () => {
+  const sql = postgres({ ...base, max: 2, idle_timeout: 1 })
+  try {
+    assert.equal(typeof sql, 'function')
+    assert.equal(typeof sql.begin, 'function')
+    assert.equal(typeof sql.reserve, 'function')
+    assert.equal(sql.options.max, 2)
+    assert.equal(sql.options.host[0], HOST)
+    const token = await sql.iam.token()
+    verifies(token, 5432)
+    assert.equal(await sql.options.pass(), token, 'postgres.js asks the one cached signer')
+    // Fragments and identifiers are postgres.js' own objects, untouched.
+    assert.equal(sql('a_table').constructor.name, 'Identifier')
+    for (const text of [inspect(sql, { depth: 6, showHidden: true }), inspect(sql.options, { depth: 6, showHidden: true }), JSON.stringify(sql.options)]) {
+      assert.ok(!text.includes(SECRET), text)
+      assert.ok(!text.includes(token), text)
+      assert.ok(!text.includes('X-Amz-Signature'), text)
+    }
+    assert.throws(() => postgres({ ...base, password: 'x' }), /option 'password' is not accepted/)
+  } finally {
+    await sql.end({ timeout: 0 })
+  }
 })
