@@ -28,6 +28,11 @@ use auroraiam::{
 };
 use serde_json::Value;
 
+/// Endpoints that reset, stall, throttle, answer garbage or huge bodies; expired credentials;
+/// clock jumps on the signing side (the fault-injection cases of docs/reliability.md).
+#[path = "credential_chain/faults.rs"]
+mod faults;
+
 const HOST: &str = "mydb.cluster-abc123.us-east-1.rds.amazonaws.com";
 const PORT: u16 = 5432;
 const USER: &str = "app_user";

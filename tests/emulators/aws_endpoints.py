@@ -22,6 +22,12 @@ Every credential fetch mints new temporary credentials (ASIA… key, session tok
       "mode":         "ok" | "malformed" (truncated JSON / XML body, HTTP 200)
                       | "error" (HTTP 500, retryable) | "denied" (HTTP 403, not retryable)
                       | "hang" (never answers)
+                      | "reset" (the connection is reset: TCP RST, no answer)
+                      | "stall" (headers and half the body of a valid answer, then nothing)
+                      | "throttle" (HTTP 429 Throttling, retryable)
+                      | "garbage" (HTTP 200, 4 KiB of random bytes, not UTF-8)
+                      | "huge" (HTTP 200, valid credentials whose session token is 16 MiB)
+                      Expired credentials: a negative "lifetime".
       "clock_offset": seconds added to the emulator's clock when computing "Expiration", so a
                       test driving a simulated clock (now + offset) sees consistent expiries
       "endpoints":    per-endpoint overrides of the keys above, merged per endpoint:
@@ -54,7 +60,10 @@ import argparse
 import copy
 import datetime
 import json
+import os
 import re
+import socket
+import struct
 import sys
 import threading
 import time
@@ -64,7 +73,7 @@ from urllib.parse import parse_qs
 ROLE = "auroraiam-test-role"
 ENDPOINTS = ("imds", "ecs", "sts")
 SETTINGS = ("lifetime", "delay_ms", "mode", "clock_offset")
-MODES = ("ok", "malformed", "error", "denied", "hang")
+MODES = ("ok", "malformed", "error", "denied", "hang", "reset", "stall", "throttle", "garbage", "huge")
 LOCK = threading.Lock()
 
 
@@ -222,6 +231,36 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.reply(403, '{"code": "AccessDenied", "message": "emulated access denied"}')
             return True
+        if mode == "reset":
+            # SO_LINGER with a zero timeout: close() sends RST instead of FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return True
+        if mode == "stall":
+            body = self.valid_body(endpoint, action).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml" if xml else "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            time.sleep(3600)
+            return True
+        if mode == "throttle":
+            if xml:
+                self.reply(429, "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+                                "<Message>Rate exceeded</Message></Error></ErrorResponse>", "text/xml")
+            else:
+                self.reply(429, '{"code": "Throttling", "message": "Rate exceeded"}')
+            return True
+        if mode == "garbage":
+            self.reply(200, os.urandom(4096) + b"\xff\xfe", "text/xml" if xml else "application/json")
+            return True
+        if mode == "huge":
+            self.reply(200, self.valid_body(endpoint, action, session_token="A" * (16 << 20)),
+                       "text/xml" if xml else "application/json")
+            return True
         if mode == "malformed":
             if xml:
                 self.reply(200, f"<{action}Response><{action}Result><Credentials><AccessKeyId>ASIA", "text/xml")
@@ -229,6 +268,16 @@ class Handler(BaseHTTPRequestHandler):
                 self.reply(200, '{"AccessKeyId": "ASIA', "application/json")
             return True
         return False
+
+    def valid_body(self, endpoint, action, session_token=None):
+        """The body of a successful answer with fake credentials (not minted, not counted)."""
+        c = {"AccessKeyId": "ASIAFAULTEXAMPLE0001", "SecretAccessKey": "fault/secret/" + "x" * 27,
+             "Token": session_token or "IQoJb3JpZ2luX2Vj/fault+session==",
+             "Expiration": datetime.datetime.fromtimestamp(time.time() + 900, datetime.timezone.utc)
+             .strftime("%Y-%m-%dT%H:%M:%SZ")}
+        if endpoint == "sts":
+            return STS_XML.format(action=action, c=c, extra="", role="fault-role", session="fault")
+        return json.dumps({**c, "Code": "Success", "Type": "AWS-HMAC"})
 
     def body(self):
         n = int(self.headers.get("Content-Length") or 0)
