@@ -1,0 +1,120 @@
+// Soak driver for the Node surface (tests/soak/run.sh, docs/reliability.md).
+//
+//   node soak.mjs rss TOKENS          one-shot (generateAuthToken) then cached (Signer.getAuthToken):
+//                                     TOKENS tokens each, RSS sampled
+//   node soak.mjs rotation SECONDS M  16 worker_threads, each calling its own Signer over the default
+//                                     chain (pointed at the loopback emulator by run.sh) from 4
+//                                     concurrent loops, refresh margin M s; one fetch per rotation
+//                                     per Signer
+//
+// Prints the lines every surface's driver prints (tests/soak/check.py reads them).
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { readFileSync } from 'node:fs'
+
+const auroraiam = (await import(process.env.AURORAIAM_NODE || '../../bindings/node/index.mjs')).default
+
+const HOST = 'mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com'
+const USER = 'app_user'
+const CREDENTIALS = {
+  accessKeyId: 'AKIASOAKEXAMPLE00001',
+  secretAccessKey: 'soakSECRETexample/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'IQoJb3JpZ2luX2VjSOAKsessionTOKENexample0123456789abcdefghijklmnop',
+}
+
+function rssKb() {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))
+  return m ? Number(m[1]) : 0
+}
+
+async function rssRun(path, n, makeToken) {
+  const warm = Math.max(Math.floor(n / 10), 1)
+  const every = Math.max(Math.floor(n / 100), 1)
+  let after = 0
+  let maxAfter = 0
+  const start = performance.now()
+  for (let i = 1; i <= n; i++) {
+    const t = makeToken()
+    if (typeof t !== 'string') await t
+    if (i === warm) {
+      globalThis.gc?.()
+      after = maxAfter = rssKb()
+    } else if (i > warm && i % every === 0) {
+      globalThis.gc?.()  // RSS after a full collection: garbage awaiting collection is not growth
+      maxAfter = Math.max(maxAfter, rssKb())
+    }
+  }
+  globalThis.gc?.()
+  const end = rssKb()
+  const secs = ((performance.now() - start) / 1000).toFixed(1)
+  console.log(`soak node ${path}: ${n} tokens in ${secs} s; RSS after warm-up ${after} kB, end ${end} kB, ` +
+    `growth ${end - after} kB, max growth ${Math.max(maxAfter, end) - after} kB`)
+}
+
+async function rss(n) {
+  const options = { hostname: HOST, port: 5432, username: USER, region: 'us-east-1', credentials: CREDENTIALS }
+  await rssRun('one-shot', n, () => auroraiam.generateAuthToken(options))
+  const signer = new auroraiam.Signer(options)
+  await rssRun('cached', n, () => signer.getAuthToken())
+}
+
+/** One worker: 4 concurrent loops on its own Signer until `stop`; returns what it saw. */
+async function worker({ seconds, margin }) {
+  const signer = new auroraiam.Signer({ hostname: HOST, port: 5432, username: USER, region: 'us-east-1', refreshMargin: margin })
+  const seen = new Map()
+  const errors = []
+  const stop = performance.now() + seconds * 1000
+  const loop = async () => {
+    while (performance.now() < stop) {
+      try {
+        const { token, expiresAt } = await signer.getAuthTokenWithExpiry()
+        const now = Date.now() / 1000
+        const e = seen.get(token)
+        if (e) {
+          e.last = now
+          e.calls++
+        } else {
+          seen.set(token, { token, first: now, last: now, calls: 1, expires_at: expiresAt.getTime() / 1000 })
+        }
+      } catch (e) {
+        errors.push(`${e.code}: ${e.message}`)
+      }
+      await new Promise(setImmediate)
+    }
+  }
+  await Promise.all([loop(), loop(), loop(), loop()])
+  return { seen: [...seen.values()], errors }
+}
+
+async function rotation(seconds, margin) {
+  const results = await Promise.all(
+    Array.from({ length: 16 }, (_, i) => new Promise((resolve, reject) => {
+      const w = new Worker(new URL(import.meta.url), { workerData: { seconds, margin, id: i } })
+      w.once('message', resolve)
+      w.once('error', reject)
+    })),
+  )
+  let calls = 0
+  let errors = 0
+  results.forEach((r, id) => {
+    for (const e of r.seen) {
+      calls += e.calls
+      console.log(JSON.stringify({ ...e, signer: id }))
+    }
+    for (const e of r.errors.slice(0, 3)) console.error(`soak node rotation: error: ${e}`)
+    errors += r.errors.length
+  })
+  console.log(JSON.stringify({ summary: 'node', workers: '16 worker_threads x 4 loops, one Signer each',
+    calls, errors, fetches: null, signers: 16, margin }))
+}
+
+if (!isMainThread) {
+  parentPort.postMessage(await worker(workerData))
+} else {
+  const [mode, a, b] = process.argv.slice(2)
+  if (mode === 'rss') await rss(Number(a ?? 10_000_000))
+  else if (mode === 'rotation') await rotation(Number(a ?? 30), Number(b ?? 2))
+  else {
+    console.error('usage: node soak.mjs rss TOKENS | rotation SECONDS [MARGIN]')
+    process.exit(2)
+  }
+}
