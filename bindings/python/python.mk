@@ -3,6 +3,7 @@
 #                       (vectors, API, stubtest, threads, driver integrations' bad input)
 #   make demo-python    print the token for the demo inputs (scripts/demo.env)
 #   make bench-python   time auroraiam against boto3 in the same run (not a test); wheel sizes
+#   make bench-python-integrations   per-connection overhead of auroraiam.<driver> vs the plain driver
 # Everything generated lives under target/python/ (ignored by git).
 
 PYTHON ?= python3
@@ -18,7 +19,7 @@ PY_ABI3_PYTHONS ?= $(wildcard $(HOME)/.pyenv/versions/3.9.*/bin/python3 $(HOME)/
 PY_ABI3_TESTS := test_calling.py test_vectors.py test_bad_inputs.py test_signing_time.py test_credentials.py test_errors.py test_threads.py \
 	test_inspect.py test_signer.py
 
-.PHONY: python-wheel test-python demo-python bench-python
+.PHONY: python-wheel test-python demo-python bench-python bench-python-integrations
 
 # The wheel, built the way `pip install ./bindings/python` builds it: PEP 517, maturin pinned
 # in pyproject.toml, fetched from PyPI into an isolated build environment. $(call
@@ -73,5 +74,16 @@ bench-python:
 	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/signer_bench.py --wheel '$(PY_OUT)/bench-wheels/auroraiam-*.whl' \
 		--slim-wheel '$(PY_OUT)/slim-wheels/auroraiam-*.whl'
 
+# With the local emulation's settings in the environment (sudo make e2e-up; source
+# /var/lib/auroraiam-e2e/env) it also times real connects; without them, the wiring only.
+bench-python-integrations:
+	$(call py_build_wheel,$(PY_OUT)/bench-wheels)
+	@test -x $(PY_BENCH_VENV)/bin/python || $(PYTHON) -m venv $(PY_BENCH_VENV)
+	@$(PY_BENCH_VENV)/bin/python -m pip install $(PY_PIP_QUIET) -r $(PY_DIR)/tests/requirements-drivers.txt
+	@$(PY_BENCH_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps --force-reinstall \
+		$(PY_OUT)/bench-wheels/auroraiam-*.whl
+	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/integrations_bench.py
+
 TEST_TARGETS += test-python
+BENCH_TARGETS += bench-python-integrations
 DEMO_TARGETS += demo-python

@@ -123,3 +123,22 @@ def test_asyncpg_create_pool_outside_a_loop_is_a_clear_error() -> None:
 
     with pytest.raises(auroraiam.InvalidParameterError, match="inside the running event loop"):
         create_pool(host=HOST, user="u", credentials=CREDS)
+
+
+def test_equal_arguments_share_one_cached_token() -> None:
+    # auroraiam.psycopg.connect(...) called again with the same arguments must not build a new
+    # signer (and sign a new token) per connection.
+    from auroraiam._integration import IamAuth
+
+    def auth(**options: object) -> IamAuth:
+        return IamAuth.from_options(HOST, None, "u", 5432, dict(options))
+
+    a = auth(credentials=dict(CREDS), expires_in=600)
+    assert auth(credentials=dict(CREDS), expires_in=600) is a
+    assert a.token() == auth(credentials=dict(CREDS), expires_in=600).token()
+    assert auth(credentials=dict(CREDS), expires_in=300) is not a
+    assert auth(credentials={**CREDS, "aws_secret_access_key": "other"}, expires_in=600) is not a
+    fn = lambda: CREDS  # noqa: E731
+    assert auth(credentials=fn) is auth(credentials=fn)
+    assert auth(credentials=fn) is not auth(credentials=lambda: CREDS)
+    assert IamAuth.from_options(HOST, None, "v", 5432, {"credentials": dict(CREDS)}) is not a

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 
 from auroraiam._auroraiam import _connect_target, _pg_sslmode, _retry_auth_failure
 from auroraiam._errors import InvalidParameterError
@@ -90,9 +91,27 @@ class IamAuth:
     @classmethod
     def from_options(cls, host: str | None, port: int | None, user: str | None, default_port: int,
                      options: dict[str, Any]) -> IamAuth:
-        """Pops the auroraiam options (``AUTH_OPTIONS``) out of ``options`` and builds the auth."""
+        """Pops the auroraiam options (``AUTH_OPTIONS``) out of ``options`` and returns the auth:
+        the same one for the same endpoint, user and options, so calls such as
+        ``auroraiam.psycopg.connect(...)`` repeated with equal arguments share one cached token
+        (a credentials object, callable or signer counts as the same only if it is the same
+        object)."""
         ours = {k: options.pop(k) for k in AUTH_OPTIONS if k in options}
-        return cls(host, port, user, default_port=default_port, **ours)
+        try:
+            key = (host, port, user, default_port, tuple(sorted((k, _key_part(v)) for k, v in ours.items())))
+        except TypeError:  # an unhashable oddity: not shared
+            return cls(host, port, user, default_port=default_port, **ours)
+        with _SHARED_LOCK:
+            hit = _SHARED.get(key)
+        if hit is not None:
+            return hit[1]
+        auth = cls(host, port, user, default_port=default_port, **ours)
+        with _SHARED_LOCK:
+            if len(_SHARED) >= _SHARED_MAX:
+                _SHARED.clear()
+            # The option values are kept alive with the auth, so an id() in the key is never reused.
+            _SHARED[key] = (tuple(ours.values()), auth)
+        return auth
 
     def token(self) -> str:
         """The cached token (a new one when it nears expiry)."""
@@ -113,6 +132,21 @@ class IamAuth:
     def __repr__(self) -> str:
         return (f"IamAuth(host={self.host!r}, port={self.port}, user={self.user!r}, region={self.region!r}, "
                 f"kind={self.kind!r}, signer={self.signer!r})")
+
+
+_SHARED: dict[tuple[Any, ...], tuple[tuple[Any, ...], IamAuth]] = {}
+_SHARED_LOCK = threading.Lock()
+_SHARED_MAX = 64
+
+
+def _key_part(value: Any) -> Any:
+    """An option value as part of the sharing key: plain values by value (a credentials mapping
+    by its items), anything else (Credentials, callables, signers) by identity."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dict):
+        return ("mapping", tuple(sorted((str(k), _key_part(v)) for k, v in value.items())))
+    return ("object", id(value))
 
 
 def is_auth_failure(exc: BaseException) -> bool:
@@ -237,12 +271,29 @@ def ssl_context(sslmode: str | None, cafile: str | None) -> ssl.SSLContext:
 
     mode = _pg_sslmode(sslmode)
     check_ca_file(cafile, "CA bundle")
+    if cafile is None and mode == "verify-full":
+        return system_ssl_context()
     ctx = ssl.create_default_context(cafile=cafile)
     if mode != "verify-full":
         ctx.check_hostname = False
     if mode == "require":
         ctx.verify_mode = ssl.CERT_NONE
     return ctx
+
+
+_SYSTEM_CONTEXT: list[ssl.SSLContext] = []
+
+
+def system_ssl_context() -> ssl.SSLContext:
+    """One verify-full ``SSLContext`` over the system CA store, made once (loading the store
+    costs tens of milliseconds) and shared by every connection that gives no CA bundle."""
+    if not _SYSTEM_CONTEXT:
+        import ssl
+
+        with _SHARED_LOCK:
+            if not _SYSTEM_CONTEXT:
+                _SYSTEM_CONTEXT.append(ssl.create_default_context())
+    return _SYSTEM_CONTEXT[0]
 
 
 def mysql_tls_refused(options: Mapping[str, Any]) -> None:

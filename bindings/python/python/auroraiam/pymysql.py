@@ -18,7 +18,9 @@ from typing import Any
 import pymysql  # type: ignore
 import pymysql.connections  # type: ignore
 
-from auroraiam._integration import IamAuth, check_ca_file, check_options, connect_with_retry, mysql_tls_refused, reject_password
+from auroraiam._integration import (
+    IamAuth, check_ca_file, check_options, connect_with_retry, mysql_tls_refused, reject_password, system_ssl_context,
+)
 
 __all__ = ["connect"]
 
@@ -46,7 +48,5 @@ def connect(**options: Any) -> pymysql.connections.Connection[Any]:
         params.setdefault("ssl_verify_cert", True)
         params.setdefault("ssl_verify_identity", True)
         if params.get("ssl_ca") is None:
-            import ssl
-
-            params["ssl"] = ssl.create_default_context()
+            params["ssl"] = system_ssl_context()
     return connect_with_retry(auth, lambda token: pymysql.connect(**params, password=token))

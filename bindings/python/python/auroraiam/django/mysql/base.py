@@ -19,7 +19,9 @@ except ImportError:
 
 from django.db.backends.mysql import base as _mysql  # type: ignore  # noqa: E402
 
-from auroraiam._integration import check_ca_file, check_options, connect_with_retry, mysql_tls_refused  # noqa: E402
+from auroraiam._integration import (  # noqa: E402
+    check_ca_file, check_options, connect_with_retry, mysql_tls_refused, system_ssl_context,
+)
 from auroraiam.django._common import auth_for  # noqa: E402
 
 
@@ -46,9 +48,7 @@ class DatabaseWrapper(_mysql.DatabaseWrapper):  # type: ignore[misc]
         check_ca_file(ssl.get("ca"), "OPTIONS['ssl']['ca']")
         ssl.setdefault("check_hostname", True)
         if "ca" not in ssl:
-            import ssl as _ssl
-
-            params["ssl"] = _ssl.create_default_context()
+            params["ssl"] = system_ssl_context()
         else:
             params["ssl"] = ssl
         params.update(host=auth.host, port=auth.port, user=auth.user)
