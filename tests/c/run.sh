@@ -105,7 +105,7 @@ compile_all() {
     [ $kind = asan ] && san=("${SAN[@]}")
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_vectors" tests/c/test_vectors.c "${VECTOR_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_api" tests/c/test_api.c "${COMMON_SRC[@]}" "${flags[@]}"
-    gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_policy" tests/c/test_policy.c "${COMMON_SRC[@]}" "${flags[@]}"
+    gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_policy" tests/c/test_policy.c tests/c/json.c "${COMMON_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_threads" tests/c/test_threads.c "${VECTOR_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_inspect" tests/c/test_inspect.c "${VECTOR_SRC[@]}" "${flags[@]}"
     gcc "${CSTD[@]}" "${san[@]}" -pthread -o "$OUT/$kind/test_provider" tests/c/test_provider.c "${EMULATOR_SRC[@]}" "${flags[@]}"

@@ -8,6 +8,7 @@
 
 #include "auroraiam.h"
 #include "check.h"
+#include "json.h"
 
 #define ACCOUNT "123456789012"
 #define CLUSTER "cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -100,9 +101,78 @@ static void test_dsql_and_sql(void) {
     }
 }
 
+/* The shared cases (tests/policy/cases.json, also run by the core, Python and Node): every
+   golden RDS policy byte for byte, every DSQL one with one cluster, and the SQL and warnings
+   for each dialect's hostile names and master users. */
+static const char **strings(const json_value *array, size_t *count) {
+    *count = array && array->type == JSON_ARRAY ? array->count : 0;
+    const char **out = calloc(*count + 1, sizeof *out);
+    for (size_t i = 0; i < *count; i++) out[i] = array->items[i].string;
+    return out;
+}
+
+static const char *opt_string(const json_value *object, const char *key) {
+    const json_value *v = json_get(object, key);
+    return v && v->type == JSON_STRING ? v->string : NULL;
+}
+
+static void test_shared_cases(void) {
+    char err[256];
+    json_value *doc = json_parse_file(AURORAIAM_VECTORS_DIR "/../policy/cases.json", err, sizeof err);
+    if (!CHECK(doc != NULL, "tests/policy/cases.json: %s", err)) return;
+    const json_value *build = json_get(doc, "build");
+    size_t rds = 0, dsql = 0;
+    for (size_t i = 0; build && i < build->count; i++) {
+        const json_value *c = &build->items[i];
+        const char *name = opt_string(c, "name"), *want = opt_string(c, "policy");
+        char *policy = NULL;
+        uint32_t rc;
+        if (json_get(c, "resource_ids")) {
+            size_t n_ids, n_users, n_patterns;
+            const char **ids = strings(json_get(c, "resource_ids"), &n_ids);
+            const char **users = strings(json_get(c, "users"), &n_users);
+            const char **patterns = strings(json_get(c, "user_patterns"), &n_patterns);
+            rc = auroraiam_rds_connect_policy(opt_string(c, "region"), opt_string(c, "account_id"), ids, n_ids, users, n_users,
+                                              patterns, n_patterns, &policy);
+            free(ids);
+            free(users);
+            free(patterns);
+            rds++;
+        } else {
+            const json_value *clusters = json_get(c, "clusters"), *admin = json_get(c, "admin");
+            if (!clusters || clusters->count != 1) continue;
+            rc = auroraiam_dsql_connect_policy(opt_string(c, "account_id"), clusters->items[0].string, opt_string(c, "region"),
+                                               admin && admin->boolean, &policy);
+            dsql++;
+        }
+        if (CHECK_STATUS(rc, "OK", name)) {
+            CHECK(strcmp(policy, want) == 0, "%s: got %s", name, policy);
+            auroraiam_token_free(policy);
+        }
+    }
+    CHECK(rds >= 6 && dsql >= 3, "ran %zu rds and %zu dsql golden policies", rds, dsql);
+    const json_value *sql_cases = json_get(doc, "create_user_sql");
+    for (size_t i = 0; sql_cases && i < sql_cases->count; i++) {
+        const json_value *c = &sql_cases->items[i];
+        const char *user = opt_string(c, "user");
+        char *sql = NULL, *warnings = NULL;
+        uint32_t rc = auroraiam_create_user_sql(opt_string(c, "dialect"), user, opt_string(c, "master_user"),
+                                                opt_string(c, "role_arn"), &sql, &warnings);
+        if (!CHECK_STATUS(rc, "OK", user)) continue;
+        CHECK(strcmp(sql, opt_string(c, "sql")) == 0, "%s: got %s", user, sql);
+        const json_value *want = json_get(c, "warnings");
+        CHECK((want->count == 0 && warnings[0] == '\0') || (want->count == 1 && strcmp(warnings, want->items[0].string) == 0),
+              "%s: warnings %s", user, warnings);
+        auroraiam_token_free(sql);
+        auroraiam_token_free(warnings);
+    }
+    json_free(doc);
+}
+
 int main(void) {
     test_rds_policy();
     test_errors();
     test_dsql_and_sql();
+    test_shared_cases();
     return check_summary("test_policy");
 }
