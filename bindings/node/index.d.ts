@@ -123,6 +123,39 @@ export interface AwsCredentialIdentity {
 }
 
 /**
+ * The SQL that creates database user `user` logging in with IAM tokens, every name quoted for
+ * `dialect`.
+ *
+ * @throws {Error} with `code` `INVALID_USERNAME` (empty, NUL or control character, too long,
+ * reserved), `INVALID_ARN`, `INVALID_ACCOUNT_ID` or `INVALID_ARGUMENT` (unknown dialect, role
+ * ARN missing for dsql or given for another dialect)
+ * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
+ */
+export declare function createUserSql(options: CreateUserSqlOptions): CreateUserSql
+
+/** The SQL from {@link createUserSql}. */
+export interface CreateUserSql {
+  /** The statements, each ending with `;`. */
+  statements: Array<string>
+  /** Things to read before running the SQL (e.g. the master user losing its password login). */
+  warnings: Array<string>
+  /** The statements one per line, with a trailing newline (ready for psql / mariadb). */
+  sql: string
+}
+
+/** Options of {@link createUserSql}. */
+export interface CreateUserSqlOptions {
+  /** `postgresql` (also `postgres`, `pg`), `mysql`, `mariadb` or `dsql`. */
+  dialect: string
+  /** The database user to create. */
+  user: string
+  /** The instance's master user: for it the SQL changes the existing user, with a warning. */
+  masterUser?: string
+  /** `dsql` only (required there): the IAM role allowed to log in as the user. */
+  roleArn?: string
+}
+
+/**
  * Lists the reasons Aurora, RDS or DSQL would reject `token` (severity `error`) or that are
  * likely to cause trouble (`warning`), errors first; empty when nothing was found. Needs no
  * secret.
@@ -160,6 +193,29 @@ export interface Diagnostic {
   severity: 'error' | 'warning'
   /** What was found, with the values involved (never secrets). */
   message: string
+}
+
+/**
+ * The least-privilege identity policy (JSON text) allowing `dsql:DbConnect` (with `admin`,
+ * `dsql:DbConnectAdmin`) on each cluster: an endpoint name (cluster id and region taken from
+ * it) or, with `region`, a bare cluster id.
+ *
+ * @throws {Error} with `code` `INVALID_HOSTNAME`, `INVALID_RESOURCE_ID`, `INVALID_ACCOUNT_ID`,
+ * `INVALID_REGION` or `INVALID_ARGUMENT`
+ * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
+ */
+export declare function dsqlConnectPolicy(options: DsqlConnectPolicyOptions): string
+
+/** Options of {@link dsqlConnectPolicy}. */
+export interface DsqlConnectPolicyOptions {
+  /** The AWS account id that owns the clusters (12 digits). */
+  accountId: string
+  /** Cluster endpoint names (cluster id and region taken from each) or, with `region`, bare cluster ids. */
+  clusters: Array<string>
+  /** The region of bare cluster ids. */
+  region?: string
+  /** `true`: `dsql:DbConnectAdmin` (the `admin` role) instead of `dsql:DbConnect`. */
+  admin?: boolean
 }
 
 /**
@@ -216,6 +272,37 @@ export interface ErrorCodeInfo {
 export declare function errorCodes(): Array<ErrorCodeInfo>
 
 /**
+ * Explains identity policy `policy` (JSON text): which `(action, resource, user)` grants it
+ * holds for `rds-db:connect`, `dsql:DbConnect` and `dsql:DbConnectAdmin`, and notes on parts
+ * that can never match (a cluster name where the resource id belongs, a bad region, an `rds`
+ * ARN instead of `rds-db`) or cannot be decided offline (`Condition`, policy variables). With
+ * `login`, `decision` says whether IAM would allow it and why not.
+ *
+ * @throws {Error} with `code` `INVALID_POLICY` (not JSON, or an element IAM would refuse),
+ * `INVALID_ARGUMENT` (an incomplete login), `INVALID_REGION`, `INVALID_ACCOUNT_ID`,
+ * `INVALID_RESOURCE_ID`, `INVALID_USERNAME`, `TOKEN_MALFORMED`
+ * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
+ */
+export declare function explainPolicy(policy: string, login?: ExplainPolicyLogin): PolicyExplanation
+
+/**
+ * The login {@link explainPolicy} decides: `accountId`, `region`, `resourceId` and `user`; or a
+ * `token` and `accountId` (plus `resourceId` for an RDS token).
+ */
+export interface ExplainPolicyLogin {
+  /** The AWS account id that owns the database. */
+  accountId?: string
+  /** The database's region. */
+  region?: string
+  /** The database's resource id (`db-…`, `cluster-…`, `prx-…`). */
+  resourceId?: string
+  /** The database user logging in. */
+  user?: string
+  /** A token: the login it is for (region, user, DSQL cluster) is decided. */
+  token?: string
+}
+
+/**
  * Generates an Amazon RDS / Aurora IAM database authentication token: the password to send,
  * valid for `expiresIn` seconds (default 900). Byte-identical to botocore's
  * `generate_db_auth_token` for the same inputs.
@@ -249,6 +336,112 @@ export declare function generateDsqlToken(options: DsqlTokenOptions): string
  * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` when `token` is not a string
  */
 export declare function parseToken(token: string): TokenInfo
+
+/** Whether IAM would allow the login, and why. */
+export interface PolicyDecision {
+  /** `true` when the policy allows the login. */
+  allowed: boolean
+  /**
+   * How it was decided: `conditional` when only statements with a `Condition` or a policy
+   * variable could decide it (not evaluated offline).
+   */
+  outcome: 'allowed' | 'explicit_deny' | 'implicit_deny' | 'conditional'
+  /** The action decided. */
+  action: string
+  /** The resource ARN of the login. */
+  resource: string
+  /** The statement that decided it, if one did. */
+  statement?: number | null
+  /** Why (for a denial: the closest grant and how it differs). */
+  reason: string
+}
+
+/** The result of {@link explainPolicy}: the JSON of `auroraiam policy --explain`, parsed. */
+export interface PolicyExplanation {
+  /** Number of statements in the policy. */
+  statements: number
+  /** Every connect grant found. */
+  grants: Array<PolicyGrant>
+  /** Parts that can never match or cannot be decided offline. */
+  notes: Array<PolicyNote>
+  /** Present when a login was given. */
+  decision?: PolicyDecision
+}
+
+/**
+ * One `(action, resource, user)` grant of a policy. Field names as in the JSON of
+ * `auroraiam policy --explain` (docs/cli.md), which this object is.
+ */
+export interface PolicyGrant {
+  /** Index of the statement in the policy. */
+  statement: number
+  /** The statement's `Sid`, if any. */
+  sid?: string | null
+  /** `Allow` or `Deny`. */
+  effect: 'Allow' | 'Deny'
+  /** `rds-db:connect`, `dsql:DbConnect` or `dsql:DbConnectAdmin`. */
+  action: 'rds-db:connect' | 'dsql:DbConnect' | 'dsql:DbConnectAdmin'
+  /** The resource ARN (pattern) as written. */
+  resource: string
+  /** The grant comes from `NotResource`. */
+  not_resource: boolean
+  /** The grant comes from `NotAction`. */
+  via_not_action: boolean
+  /** The statement has a `Condition` (not evaluated offline). */
+  conditional: boolean
+  /** The ARN's partition (`aws`, `aws-cn`, …), when the resource is an ARN. */
+  partition?: string | null
+  /** The ARN's region (pattern). */
+  region?: string | null
+  /** The ARN's account id (pattern). */
+  account_id?: string | null
+  /** The ARN's resource id (`db-…`, `cluster-…`, `prx-…`, a DSQL cluster id; pattern). */
+  resource_id?: string | null
+  /** The database user (or user pattern) of an `rds-db:connect` grant. */
+  user?: string | null
+  /** `user` holds IAM wildcards. */
+  user_is_pattern: boolean
+}
+
+/** Something in a policy that can never match, or cannot be decided offline. */
+export interface PolicyNote {
+  /** Index of the statement it is about. */
+  statement?: number | null
+  /** `error` (can never match) or `warning` (cannot be decided offline). */
+  severity: 'error' | 'warning'
+  /** An auroraiam error code naming the problem (`INVALID_RESOURCE_ID`, …). */
+  code: string
+  /** What is wrong and how to fix it. */
+  message: string
+}
+
+/**
+ * The least-privilege identity policy (JSON text) allowing `rds-db:connect` as each user and
+ * user pattern to each database in `resourceIds`.
+ *
+ * @throws {Error} with `code` `INVALID_REGION`, `INVALID_ACCOUNT_ID`, `INVALID_RESOURCE_ID` (a
+ * name where the resource id belongs), `INVALID_USERNAME` or `INVALID_ARGUMENT` (no resource
+ * id, no user)
+ * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
+ */
+export declare function rdsConnectPolicy(options: RdsConnectPolicyOptions): string
+
+/** Options of {@link rdsConnectPolicy}. */
+export interface RdsConnectPolicyOptions {
+  /** The database's region, e.g. `us-east-1`. */
+  region: string
+  /** The AWS account id that owns the database (12 digits). */
+  accountId: string
+  /**
+   * Resource ids: an instance's `db-…` (DbiResourceId), a cluster's `cluster-…`
+   * (DbClusterResourceId) or a proxy's `prx-…`; not the name you gave the database.
+   */
+  resourceIds: Array<string>
+  /** Database users allowed (exact names). */
+  users?: Array<string>
+  /** Database user patterns allowed (IAM wildcards `*` and `?`). */
+  userPatterns?: Array<string>
+}
 
 /**
  * The token with its signature and session token masked, safe for logs. Never throws for a

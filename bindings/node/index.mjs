@@ -7,5 +7,6 @@ const auroraiam = createRequire(import.meta.url)('./index.js')
 export const {
   generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes,
   parseToken, diagnoseToken, verifyToken, redactToken, __napiBindingTarget,
+  rdsConnectPolicy, dsqlConnectPolicy, explainPolicy, createUserSql,
 } = auroraiam
 export default auroraiam

@@ -14,6 +14,7 @@ mod js;
 mod kind;
 mod one_shot;
 mod options;
+mod policy;
 mod promise;
 mod signer;
 mod threadpool;

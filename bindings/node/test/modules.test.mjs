@@ -14,8 +14,8 @@ import { allCases, repoRoot } from './vectors.mjs'
 const require = createRequire(import.meta.url)
 const cjs = require('../index.js')
 const pkgDir = new URL('..', import.meta.url).pathname
-const PUBLIC = ['DsqlSigner', 'Signer', '__napiBindingTarget', 'diagnoseToken', 'errorCodes', 'generateAuthToken',
-  'generateDsqlToken', 'parseToken', 'redactToken', 'verifyToken']
+const PUBLIC = ['DsqlSigner', 'Signer', '__napiBindingTarget', 'createUserSql', 'diagnoseToken', 'dsqlConnectPolicy', 'errorCodes',
+  'explainPolicy', 'generateAuthToken', 'generateDsqlToken', 'parseToken', 'rdsConnectPolicy', 'redactToken', 'verifyToken']
 
 test('CommonJS and ESM entries export the same public API', () => {
   assert.deepEqual(Object.keys(cjs).sort(), PUBLIC)

@@ -1,6 +1,7 @@
 // Type-checks index.d.ts against real usage (tsc --noEmit; never run).
 import {
   generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes, parseToken, diagnoseToken, verifyToken, redactToken,
+  rdsConnectPolicy, dsqlConnectPolicy, explainPolicy, createUserSql,
   type AuthTokenOptions, type AwsCredentialIdentity, type ErrorCodeInfo, type SignerOptions, type TokenInfo,
   type Diagnostic, type AuthTokenWithExpiry, type VerifyTokenOptions,
 } from 'auroraiam'
@@ -65,3 +66,19 @@ dsqlSigner.getAuthToken()
 
 void [token, atDate, atSeconds, fromSdk, dsql, pending, fixed, both, first, notString, dsqlExpiry, fields, kind, left, severity,
   verified, viaObject, viaFunction, forLogs]
+
+// IAM policies and database accounts.
+const policy: string = rdsConnectPolicy({ region: 'us-east-1', accountId: '123456789012', resourceIds: ['cluster-ABC'], users: ['app'], userPatterns: ['report_*'] })
+const dsqlPolicy: string = dsqlConnectPolicy({ accountId: '123456789012', clusters: ['x.dsql.us-east-1.on.aws'], admin: true })
+const explained = explainPolicy(policy, { region: 'us-east-1', accountId: '123456789012', resourceId: 'cluster-ABC', user: 'app' })
+const allowed: boolean | undefined = explained.decision?.allowed
+const outcome: 'allowed' | 'explicit_deny' | 'implicit_deny' | 'conditional' | undefined = explained.decision?.outcome
+const grantUser: string | null | undefined = explained.grants[0]?.user
+const byToken = explainPolicy(dsqlPolicy, { token, accountId: '123456789012' })
+const created = createUserSql({ dialect: 'mysql', user: 'app', masterUser: 'admin' })
+const statements: string[] = created.statements
+const sqlText: string = created.sql + created.warnings.join('\n')
+// @ts-expect-error resourceIds is an array
+rdsConnectPolicy({ region: 'us-east-1', accountId: '123456789012', resourceIds: 'cluster-ABC', users: ['app'] })
+// @ts-expect-error user is required
+createUserSql({ dialect: 'pg' })
