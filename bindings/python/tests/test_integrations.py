@@ -142,3 +142,41 @@ def test_equal_arguments_share_one_cached_token() -> None:
     assert auth(credentials=fn) is auth(credentials=fn)
     assert auth(credentials=fn) is not auth(credentials=lambda: CREDS)
     assert IamAuth.from_options(HOST, None, "v", 5432, {"credentials": dict(CREDS)}) is not a
+
+
+def test_no_token_or_secret_in_the_repr_of_pools_engines_and_auth() -> None:
+    # Built without a server (no connection opened): what users print or log.
+    pytest.importorskip("psycopg")
+    pytest.importorskip("psycopg2")
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("asyncpg")
+    import asyncio
+
+    from psycopg_pool import ConnectionPool
+
+    from auroraiam._integration import IamAuth
+    from auroraiam.asyncpg import create_pool
+    from auroraiam.psycopg import connection_class
+    from auroraiam.psycopg2 import SimpleConnectionPool, ThreadedConnectionPool
+    from auroraiam.sqlalchemy import create_async_engine, create_engine
+
+    opts = {"host": HOST, "user": "u", "dbname": "app", "credentials": CREDS}
+    auth = IamAuth.from_options(HOST, None, "u", 5432, {"credentials": CREDS})
+    assert "X-Amz-Signature=" in auth.token()
+
+    async def asyncpg_pool() -> str:
+        return repr(create_pool(host=HOST, user="u", database="app", credentials=CREDS, min_size=0))
+
+    shown = [
+        repr(auth),
+        repr(ConnectionPool(connection_class=connection_class(**opts), open=False)),
+        repr(connection_class(**opts)),
+        repr(ThreadedConnectionPool(0, 2, **opts)),
+        repr(SimpleConnectionPool(0, 2, **opts)),
+        repr(create_engine(f"postgresql+psycopg2://u@{HOST}/app", credentials=CREDS)),
+        repr(create_async_engine(f"postgresql+asyncpg://u@{HOST}/app", credentials=CREDS)),
+        asyncio.run(asyncpg_pool()),
+    ]
+    for text in shown:
+        for secret in ("X-Amz", CREDS["aws_secret_access_key"], "Action=connect"):
+            assert secret not in text, text
