@@ -12,14 +12,19 @@ expiry: 3 s tokens; credentials from the default chain served by the loopback IM
   key file), so they rotate mid-run. For 10 s a new physical connection is forced every 300 ms.
   Every connect must succeed; the verifier log (lines of USER only, so runs for different users
   can share a server) must show every token OK with 1..3 s left, signing times advancing (a new
-  token at least every 1.5 s), more than one access key; reprs hold no token.
+  token at least every 3 s; connections opened meanwhile share the cached one), more than one
+  access key; no token in reprs or log records.
   The emulator must have answered exactly one credential fetch per access key the tokens used
   (one fetch per rotation, no refetch per connection).
 retry: credentials are a callable giving a revoked key (one the server's key file does not
   know) on its first call only; the connection must succeed after exactly one rejection
   (UNKNOWN_ACCESS_KEY then OK) and two credential calls (re-resolved for the retry).
 reject: the callable always gives the revoked key; the connect fails with the driver's own error
-  (after one retry), no token in its text, repr or traceback.
+  (after one retry), no token in its text, repr, traceback or the log records. psycopg_pool
+  opens connections in the background: there getconn() ends with the pool's PoolTimeout and the
+  pool logs the server's refusal.
+Retry and reject use pools of one connection (a second concurrent attempt would take the same
+cached, refused token and make the credential-call count ambiguous).
 """
 
 from __future__ import annotations
