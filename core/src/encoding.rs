@@ -1,4 +1,12 @@
 //! SigV4 percent-encoding (RFC 3986 unreserved set) and lower-case hex.
+//!
+//! Hand-written rather than the `percent-encoding` and `hex` crates, because those took longer
+//! (`cargo bench -p auroraiam --bench encoding`, one run at load 16 on 2 cores, crate over ours):
+//! encoding an 800-character session token 1.10x (criterion medians, 2.55 µs against 2.32 µs)
+//! and 1.40x (interleaved rounds), a user name 1.00x / 1.07x; the hex of a 32-byte digest, done
+//! twice per token, 2.3x (116 ns against 51 ns) / 4.9x. Decoding stays ours because
+//! `percent_decode_str` passes a malformed escape (`%zz`, `%4`) through, where a token with one
+//! must be refused.
 
 /// `%00%01…%FF`: three bytes per value, sliced without allocation.
 const ESCAPES: &str = "%00%01%02%03%04%05%06%07%08%09%0A%0B%0C%0D%0E%0F\
