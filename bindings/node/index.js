@@ -36,7 +36,7 @@ function loadBinding() {
     const error = new Error(
       `auroraiam: no native addon for this platform (${here}) in this installation ` +
         `(prebuilt: ${shipped.join(', ') || 'none'}). Install the package built for ${here} ` +
-        '(the auroraiam-<platform> package), or build it from source with Rust >= 1.88: ' +
+        '(the auroraiam-<platform> package), or build it from source with Rust >= 1.94.1: ' +
         'make node-build in a checkout of https://github.com/auroraiam/auroraiam',
     )
     error.code = 'ERR_AURORAIAM_UNSUPPORTED_PLATFORM'
