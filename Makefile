@@ -44,5 +44,7 @@ test-core:
 	$(CARGO) test -p auroraiam --features credential-chain
 	$(CARGO) test -p auroraiam --features sqlx,tokio-postgres,credential-chain --lib
 
+# token: per-token cost against the SHA-256 floor and aws-sigv4; amz_date, encoding: the
+# hand-written X-Amz-Date, percent-encoding and hex against the crates (time, percent-encoding, hex).
 bench-core:
-	$(CARGO) bench -p auroraiam --bench token
+	$(CARGO) bench -p auroraiam --bench token --bench amz_date --bench encoding
