@@ -93,7 +93,7 @@ pub use signer_memo::{forced_refresh_due, valid_until, SignerMemo, FORCED_REFRES
 pub use default_source::{default_source, has_default_chain};
 pub use source::{CredentialsSource, EnvironmentSource, FnSource, StaticSource};
 pub use crate::time::{AmzDate, CivilTime, SigningTime};
-pub use token::AuthToken;
+pub use token::{AuthToken, TokenOutput};
 pub use token_provider::{TokenProvider, DEFAULT_REFRESH_MARGIN};
 pub use verify::{validate_max_clock_skew, verify_token, VerifyOptions, DEFAULT_MAX_CLOCK_SKEW_SECS, MAX_CLOCK_SKEW_SECS};
 /// Re-exported so verifiers can return secrets that are wiped after use.

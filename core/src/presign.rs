@@ -239,6 +239,38 @@ impl Template {
 
     /// The token for `seconds_of_day` (0..86400) on this template's day.
     pub(crate) fn sign(&self, seconds_of_day: u32) -> String {
+        let (time, signature) = self.time_and_signature(seconds_of_day);
+        let mut out = String::with_capacity(self.len());
+        out.push_str(&self.token[..self.token_time_at]);
+        out.push_str(std::str::from_utf8(&time).unwrap_or("000000"));
+        out.push_str(&self.token[self.token_time_at + 6..]);
+        out.push_str(std::str::from_utf8(&signature).unwrap_or_default());
+        out
+    }
+
+    /// Length in bytes of this template's tokens (all ASCII).
+    pub(crate) fn len(&self) -> usize {
+        self.token.len() + 64
+    }
+
+    /// Writes the token for `seconds_of_day` into `out`, which is exactly [`Template::len`]
+    /// bytes long (else nothing is written and `false` returned).
+    pub(crate) fn sign_into(&self, seconds_of_day: u32, out: &mut [u8]) -> bool {
+        if out.len() != self.len() {
+            return false;
+        }
+        let (time, signature) = self.time_and_signature(seconds_of_day);
+        let token = self.token.as_bytes();
+        let after_time = self.token_time_at + 6;
+        out[..self.token_time_at].copy_from_slice(&token[..self.token_time_at]);
+        out[self.token_time_at..after_time].copy_from_slice(&time);
+        out[after_time..token.len()].copy_from_slice(&token[after_time..]);
+        out[token.len()..].copy_from_slice(&signature);
+        true
+    }
+
+    /// `HHMMSS` for `seconds_of_day` and the hex signature of the token at that time.
+    fn time_and_signature(&self, seconds_of_day: u32) -> ([u8; 6], [u8; 64]) {
         let time = hhmmss(seconds_of_day);
 
         // Canonical request: the block(s) holding HHMMSS from a patched copy, the rest in place.
@@ -256,14 +288,7 @@ impl Template {
         let mut sts = self.sts;
         sts[STS_TIME_AT..STS_TIME_AT + 6].copy_from_slice(&time);
         sts[self.sts_hash_at..self.sts_hash_at + 64].copy_from_slice(&creq_hash);
-        let signature = hex32(&self.key.mac_padded(&sts[..self.sts_len]));
-
-        let mut out = String::with_capacity(self.token.len() + 64);
-        out.push_str(&self.token[..self.token_time_at]);
-        out.push_str(std::str::from_utf8(&time).unwrap_or("000000"));
-        out.push_str(&self.token[self.token_time_at + 6..]);
-        out.push_str(std::str::from_utf8(&signature).unwrap_or_default());
-        out
+        (time, hex32(&self.key.mac_padded(&sts[..self.sts_len])))
     }
 }
 

@@ -9,7 +9,7 @@ use crate::presign::{day_of, second_of_day, Template};
 use crate::request::TokenRequest;
 use crate::signing_key::{derive_signing_key, SigningKeyCache};
 use crate::time::SigningTime;
-use crate::token::AuthToken;
+use crate::token::{AuthToken, TokenOutput};
 
 /// Signs tokens with one set of credentials, reusing each derived signing key for the whole
 /// day, and each request's token layout too (a token then costs the SHA-256 compressions its
@@ -52,21 +52,36 @@ impl Signer {
     /// Signs `request` at `signing_time`.
     pub fn sign(&self, request: &TokenRequest<'_>, signing_time: SigningTime) -> Result<AuthToken> {
         check_not_expired(&self.credentials, signing_time)?;
-        let day = day_of(signing_time);
-        let second = second_of_day(signing_time);
-        let cached = self.templates.read().ok().and_then(|templates| {
-            templates.iter().find(|t| t.is_for(request, day)).map(|t| t.sign(second))
-        });
-        let token = match cached {
-            Some(token) => token,
-            None => self.new_template(request, signing_time),
-        };
+        let token = self.with_template(request, signing_time, |template| template.sign(second_of_day(signing_time)));
         Ok(AuthToken::new(token, request.kind(), signing_time, request.expires_in(), self.credentials.expiry()))
     }
 
-    /// Lays out `request` for the day of `signing_time`, keeps the layout and signs with it.
+    /// Signs `request` at `signing_time` straight into a buffer `out` provides (for instance a
+    /// string object of a binding's language, filled in place): the token is never copied, nor
+    /// left behind in a buffer of the core's. Same checks and token as [`Signer::sign`].
+    ///
+    /// Returns `Ok(false)`, having written nothing, if `out` gave no buffer of the token's length.
+    pub fn sign_to(&self, request: &TokenRequest<'_>, signing_time: SigningTime, out: &mut impl TokenOutput) -> Result<bool> {
+        check_not_expired(&self.credentials, signing_time)?;
+        Ok(self.with_template(request, signing_time, |template| {
+            out.buffer(template.len()).is_some_and(|buffer| template.sign_into(second_of_day(signing_time), buffer))
+        }))
+    }
+
+    /// Runs `f` with `request`'s layout for the day of `signing_time`, made (and kept) if needed.
+    fn with_template<R>(&self, request: &TokenRequest<'_>, signing_time: SigningTime, f: impl FnOnce(&Template) -> R) -> R {
+        let day = day_of(signing_time);
+        if let Ok(templates) = self.templates.read() {
+            if let Some(template) = templates.iter().find(|t| t.is_for(request, day)) {
+                return f(template);
+            }
+        }
+        self.new_template(request, signing_time, f)
+    }
+
+    /// Lays out `request` for the day of `signing_time`, runs `f` with the layout and keeps it.
     #[cold]
-    fn new_template(&self, request: &TokenRequest<'_>, signing_time: SigningTime) -> String {
+    fn new_template<R>(&self, request: &TokenRequest<'_>, signing_time: SigningTime, f: impl FnOnce(&Template) -> R) -> R {
         let amz_date = signing_time.amz_date();
         let key = self.keys.with_key(
             self.credentials.secret_access_key(),
@@ -82,7 +97,7 @@ impl Signer {
             signing_time,
             key,
         );
-        let token = template.sign(second_of_day(signing_time));
+        let result = f(&template);
         if let Ok(mut templates) = self.templates.write() {
             let day = day_of(signing_time);
             if !templates.iter().any(|t| t.is_for(request, day)) {
@@ -95,7 +110,7 @@ impl Signer {
                 templates.push(template);
             }
         }
-        token
+        result
     }
 }
 

@@ -85,6 +85,23 @@ impl AuthToken {
     }
 }
 
+/// Where [`Signer::sign_to`](crate::Signer::sign_to) writes a token: a buffer of exactly the
+/// token's length, made by the caller, which the token (ASCII) fills entirely.
+pub trait TokenOutput {
+    /// A writable buffer of exactly `len` bytes, or `None` if none could be made.
+    fn buffer(&mut self, len: usize) -> Option<&mut [u8]>;
+}
+
+/// A `Vec<u8>` output: the token replaces the vector's contents.
+impl TokenOutput for Vec<u8> {
+    fn buffer(&mut self, len: usize) -> Option<&mut [u8]> {
+        crate::wipe::wipe(self);
+        self.clear();
+        self.resize(len, 0);
+        Some(self)
+    }
+}
+
 impl Drop for AuthToken {
     fn drop(&mut self) {
         crate::wipe::wipe_string(std::mem::take(&mut self.token));

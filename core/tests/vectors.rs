@@ -40,3 +40,39 @@ fn signer_with_cached_keys_matches_one_shot_generation() {
         }
     }
 }
+
+/// `Signer::sign_to` writes every vector's token, on the first call (which lays the request out)
+/// and on later ones; a buffer of the wrong length gets nothing.
+#[test]
+fn sign_to_writes_the_same_tokens_into_the_callers_buffer() {
+    struct Exact(Option<Vec<u8>>, usize);
+    impl auroraiam::TokenOutput for Exact {
+        fn buffer(&mut self, len: usize) -> Option<&mut [u8]> {
+            self.1 = len;
+            self.0.as_deref_mut().filter(|b| b.len() == len)
+        }
+    }
+    for (_, case) in all_cases().iter().filter(|(_, c)| c.expected_token.is_some()) {
+        let creds = credentials_from_parts(&case.access_key_id, &case.secret_access_key,
+                                           case.session_token.as_deref(), None).unwrap();
+        let signer = Signer::new(creds).unwrap();
+        let builder = match case.kind.as_str() {
+            "rds" => TokenRequest::rds(&case.hostname, case.port.unwrap(), case.username.as_deref().unwrap()),
+            kind => TokenRequest::dsql(&case.hostname, kind == "dsql-admin"),
+        };
+        let req = builder.maybe_region(case.region.as_deref()).expires_in_secs(case.expires_in).build().unwrap();
+        let at = SigningTime::from_unix_seconds(case.signing_time).unwrap();
+        let want = case.expected_token.as_deref().unwrap();
+        for _ in 0..2 {
+            let mut out = Vec::new();
+            assert!(signer.sign_to(&req, at, &mut out).unwrap(), "{}", case.id);
+            assert_eq!(out, want.as_bytes(), "{}", case.id);
+        }
+        let mut short = Exact(Some(vec![b'?'; want.len() - 1]), 0);
+        assert!(!signer.sign_to(&req, at, &mut short).unwrap());
+        assert_eq!(short.1, want.len(), "{}: asked for the token's length", case.id);
+        assert!(short.0.unwrap().iter().all(|b| *b == b'?'), "{}: nothing written", case.id);
+        let mut none = Exact(None, 0);
+        assert!(!signer.sign_to(&req, at, &mut none).unwrap());
+    }
+}
