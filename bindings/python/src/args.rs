@@ -36,9 +36,12 @@ pub(crate) fn text<'a>(value: &'a Bound<'_, PyAny>, field: &str) -> PyResult<&'a
         drop(PyErr::take(value.py())); // UnicodeEncodeError: reported as INVALID_UTF8 instead
         return Err(not_utf8(string, field));
     }
-    // SAFETY: non-NULL: `size` initialised bytes owned by `string` (see above).
-    let bytes = unsafe { std::slice::from_raw_parts(data.cast::<u8>(), usize::try_from(size).unwrap_or(0)) };
-    std::str::from_utf8(bytes).map_err(|_| not_utf8(string, field))
+    // SAFETY: non-NULL: `size` initialised bytes owned by `string` (see above), which CPython
+    // has just encoded as UTF-8 (it refuses lone surrogates, above), as pyo3's own `to_str` relies on.
+    unsafe {
+        let bytes = std::slice::from_raw_parts(data.cast::<u8>(), usize::try_from(size).unwrap_or(0));
+        Ok(std::str::from_utf8_unchecked(bytes))
+    }
 }
 
 /// Like [`text`], `None` allowed.

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use auroraiam::{credentials_from_parts, Credentials, Error, ErrorCode, Signer, SigningTime};
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyMapping, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyMapping, PyString, PyType};
 
 use crate::args::{instant, optional_text, text, to_datetime};
 use crate::default_chain::default_signer;
@@ -90,8 +92,31 @@ impl PyCredentials {
 }
 
 impl PyCredentials {
+    /// The core signer holding these credentials.
+    pub(crate) fn signer(&self) -> &Signer {
+        &self.signer
+    }
+
     fn expiry_time(&self) -> Option<SigningTime> {
         self.signer.credentials().expiry().and_then(|e| SigningTime::from_system_time(e).ok())
+    }
+}
+
+/// A signer for one call: borrowed from an `auroraiam.Credentials` (no reference counting), or
+/// shared with a memo.
+pub(crate) enum CallSigner<'a> {
+    Borrowed(&'a Signer),
+    Shared(Arc<Signer>),
+}
+
+impl std::ops::Deref for CallSigner<'_> {
+    type Target = Signer;
+
+    fn deref(&self) -> &Signer {
+        match self {
+            CallSigner::Borrowed(signer) => signer,
+            CallSigner::Shared(signer) => signer,
+        }
     }
 }
 
@@ -100,15 +125,15 @@ impl PyCredentials {
 /// - `None`: the default credential chain (`default_chain.rs`);
 /// - a mapping with boto3's keys (`aws_access_key_id`, …) or STS's (`AccessKeyId`, …, `Expiration`);
 /// - a botocore credentials object (`get_frozen_credentials()`, or `access_key`/`secret_key`/`token`).
-pub(crate) fn signer_for(py: Python<'_>, credentials: Option<&Bound<'_, PyAny>>) -> PyResult<Arc<Signer>> {
+pub(crate) fn signer_for<'a>(py: Python<'_>, credentials: Option<&'a Bound<'_, PyAny>>) -> PyResult<CallSigner<'a>> {
     let Some(value) = credentials.filter(|c| !c.is_none()) else {
-        return default_signer(py);
+        return default_signer(py).map(CallSigner::Shared);
     };
     if let Ok(own) = value.cast::<PyCredentials>() {
-        return Ok(own.get().signer.clone());
+        return Ok(CallSigner::Borrowed(&own.get().signer));
     }
     let parsed = parts_of(py, value)?;
-    signer_from_parts(py, &parsed)
+    signer_from_parts(py, &parsed).map(CallSigner::Shared)
 }
 
 /// Credentials, validated by the core, from any `credentials=` form but `None` (for the
@@ -135,16 +160,23 @@ pub(crate) fn credentials_of(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResu
 }
 
 /// The parts of a mapping or botocore credentials object; `TypeError` for anything else.
+///
+/// Checked in order of cost: a `dict`; botocore's static `Credentials` (read like its
+/// `get_frozen_credentials()` does, without building the tuple); any object with
+/// `get_frozen_credentials()` (refreshable credentials refresh there); another `Mapping` (an ABC
+/// check, the slowest); an object with `access_key` and `secret_key`.
 fn parts_of<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Parts<'py>> {
     Ok(if let Ok(dict) = value.cast::<PyDict>() {
         from_mapping(py, |key| dict.get_item(key))?
+    } else if is_botocore_static(value)? {
+        from_botocore(value)?
+    } else if let Some(freeze) = value.getattr_opt(intern!(py, "get_frozen_credentials"))? {
+        from_botocore(&freeze.call0()?)?
     } else if let Ok(mapping) = value.cast::<PyMapping>() {
         from_mapping(py, |key| match mapping.contains(key)? {
             true => mapping.get_item(key).map(Some),
             false => Ok(None),
         })?
-    } else if let Some(freeze) = value.getattr_opt(intern!(py, "get_frozen_credentials"))? {
-        from_botocore(&freeze.call0()?)?
     } else if value.hasattr(intern!(py, "access_key"))? && value.hasattr(intern!(py, "secret_key"))? {
         from_botocore(value)?
     } else {
@@ -155,6 +187,31 @@ fn parts_of<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Parts<'
              aws_secret_access_key, or None",
         ));
     })
+}
+
+/// `botocore.credentials.Credentials`, taken from `sys.modules` once botocore is loaded
+/// (`auroraiam` never imports botocore itself).
+static BOTOCORE_STATIC: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Whether `value`'s class is exactly botocore's static `Credentials`, whose
+/// `get_frozen_credentials()` only returns its `access_key`, `secret_key` and `token` attributes
+/// as a tuple. Subclasses (`RefreshableCredentials`, …) are not: they refresh in that method.
+fn is_botocore_static(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = value.py();
+    if let Some(known) = BOTOCORE_STATIC.get(py) {
+        return Ok(value.get_type().is(known));
+    }
+    // SAFETY: the GIL is held; a borrowed reference to the interpreter's `sys.modules`.
+    let modules = unsafe { Borrowed::from_ptr_or_err(py, ffi::PyImport_GetModuleDict()) }?;
+    let Some(module) = modules.cast::<PyDict>()?.get_item(intern!(py, "botocore.credentials"))? else {
+        return Ok(false); // botocore is not loaded: `value` is none of its objects
+    };
+    let Ok(class) = module.getattr(intern!(py, "Credentials"))?.cast_into::<PyType>() else {
+        return Ok(false);
+    };
+    let is_static = value.get_type().is(&class);
+    let _ = BOTOCORE_STATIC.set(py, class.unbind());
+    Ok(is_static)
 }
 
 /// Credentials as found in a mapping or a botocore object: the values (with the names messages

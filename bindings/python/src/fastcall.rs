@@ -61,15 +61,15 @@ impl Signature {
     /// # Safety
     /// `args` holds `nargs` positional values followed by one value per name in `kwnames`
     /// (a tuple of `str`, or NULL), all valid borrowed references; the GIL is held.
-    unsafe fn bind<'py, const N: usize>(
+    unsafe fn bind<'a, 'py, const N: usize>(
         &self,
         py: Python<'py>,
         args: *const *mut ffi::PyObject,
         nargs: ffi::Py_ssize_t,
         kwnames: *mut ffi::PyObject,
-    ) -> PyResult<[Option<Bound<'py, PyAny>>; N]> {
+    ) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; N]> {
         debug_assert_eq!(self.params.len(), N);
-        let mut slots: [Option<Bound<'py, PyAny>>; N] = std::array::from_fn(|_| None);
+        let mut slots: [Option<Borrowed<'a, 'py, PyAny>>; N] = [None; N];
         let nargs = usize::try_from(nargs).unwrap_or(0);
         if nargs > self.positional {
             return Err(self.error(format_args!(
@@ -79,14 +79,16 @@ impl Signature {
         }
         for (i, slot) in slots.iter_mut().enumerate().take(nargs) {
             // SAFETY: i < nargs, a valid borrowed reference per the contract.
-            *slot = Some(unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) });
+            *slot = Some(unsafe { Borrowed::from_ptr(py, *args.add(i)) });
         }
         if !kwnames.is_null() {
             // SAFETY: kwnames is a tuple per the contract.
-            let kwnames = unsafe { Bound::from_borrowed_ptr(py, kwnames) };
+            let kwnames = unsafe { Borrowed::from_ptr(py, kwnames) };
             let kwnames = kwnames.cast::<PyTuple>().map_err(|_| PySystemError::new_err("kwnames is not a tuple"))?;
             let names = self.names(py);
-            for (k, name) in kwnames.iter().enumerate() {
+            for k in 0..kwnames.len() {
+                // Borrowed from the tuple: no reference count traffic per keyword.
+                let name = kwnames.get_borrowed_item(k)?;
                 let position = match names.iter().position(|n| n.as_ptr() == name.as_ptr()) {
                     Some(p) => Some(p),
                     None => {
@@ -107,7 +109,7 @@ impl Signature {
                     return Err(self.error(format_args!("got multiple values for argument '{}'", self.params[p])));
                 }
                 // SAFETY: the value of the k-th keyword follows the nargs positionals.
-                slots[p] = Some(unsafe { Bound::from_borrowed_ptr(py, *args.add(nargs + k)) });
+                slots[p] = Some(unsafe { Borrowed::from_ptr(py, *args.add(nargs + k)) });
             }
         }
         let missing: Vec<String> =
@@ -124,7 +126,7 @@ impl Signature {
     }
 }
 
-/// Runs a fastcall body: binds the arguments, turns `Ok(String)` into a new `str` reference and
+/// Runs a fastcall body: binds the arguments, returns `Ok`'s object (a new reference) and turns
 /// `Err` (or a panic) into a raised exception and NULL.
 ///
 /// # Safety
@@ -135,24 +137,27 @@ pub(crate) unsafe fn call<const N: usize>(
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
-    body: impl for<'py> FnOnce(Python<'py>, [Option<Bound<'py, PyAny>>; N]) -> PyResult<String>,
+    body: impl for<'a, 'py> FnOnce(Python<'py>, [Option<Borrowed<'a, 'py, PyAny>>; N]) -> PyResult<Bound<'py, PyAny>>,
 ) -> *mut ffi::PyObject {
-    // CPython holds the GIL while it calls a function; `attach` records that for pyo3, so that
-    // Python references dropped in `body` are released at once, not queued for later.
-    Python::attach(|py| {
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: forwarded from this function's contract.
-            let bound = unsafe { signature.bind::<N>(py, args, nargs, kwnames) }?;
-            body(py, bound)
-        }));
-        let error = match outcome {
-            Ok(Ok(token)) => return PyString::new(py, &token).into_ptr(),
-            Ok(Err(e)) => e,
-            Err(_) => PanicException::new_err(format!("{}() panicked (a bug in auroraiam)", signature.function)),
-        };
-        error.restore(py);
-        ptr::null_mut()
-    })
+    // SAFETY: CPython holds the GIL while it calls a function (this function's contract), and
+    // `py` does not outlive this call. Unlike `Python::attach`, this costs nothing: `attach`
+    // does not know the thread is attached (pyo3 did not make the call) and would pair
+    // `PyGILState_Ensure` / `PyGILState_Release` around every token. Arguments are `Borrowed`
+    // and results `Bound`, which pyo3 releases at once; only a `Py<T>` dropped here would be
+    // queued until pyo3 next attaches, and the token path drops none.
+    let py = unsafe { Python::assume_attached() };
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: forwarded from this function's contract.
+        let bound = unsafe { signature.bind::<N>(py, args, nargs, kwnames) }?;
+        body(py, bound)
+    }));
+    let error = match outcome {
+        Ok(Ok(token)) => return token.into_ptr(),
+        Ok(Err(e)) => e,
+        Err(_) => PanicException::new_err(format!("{}() panicked (a bug in auroraiam)", signature.function)),
+    };
+    error.restore(py);
+    ptr::null_mut()
 }
 
 /// A CPython fastcall-with-keywords C function.

@@ -14,6 +14,7 @@
 //! released (`default_chain.rs`, `signer.rs`).
 
 mod args;
+mod bench;
 mod connect;
 mod credentials;
 mod default_chain;
@@ -24,6 +25,7 @@ mod memo;
 mod policy;
 mod request;
 mod signer;
+mod token_str;
 
 use std::ffi::CStr;
 
@@ -109,26 +111,26 @@ Drop-in for boto3.client(\"rds\").generate_db_auth_token (same argument names, 9
 Region=None infers the region from the hostname instead of taking the client's.";
 
 /// A required argument (present once `Signature::bind` succeeded).
-fn required<'a, 'py>(slot: &'a Option<Bound<'py, PyAny>>, name: &str) -> PyResult<&'a Bound<'py, PyAny>> {
-    slot.as_ref().ok_or_else(|| PySystemError::new_err(format!("argument {name} was not bound")))
+fn required<'a, 'py>(slot: &'a Option<Borrowed<'_, 'py, PyAny>>, name: &str) -> PyResult<&'a Bound<'py, PyAny>> {
+    slot.as_deref().ok_or_else(|| PySystemError::new_err(format!("argument {name} was not bound")))
 }
 
 #[inline(always)]
-fn rds_token(
-    py: Python<'_>,
+fn rds_token<'py>(
+    py: Python<'py>,
     signature: &Signature,
-    [hostname, port, username, region]: [Option<Bound<'_, PyAny>>; 4],
-    credentials: Option<Bound<'_, PyAny>>,
-    expires_in: Option<Bound<'_, PyAny>>,
-    signing_time_arg: Option<Bound<'_, PyAny>>,
-) -> PyResult<String> {
+    [hostname, port, username, region]: [Option<Borrowed<'_, '_, PyAny>>; 4],
+    credentials: Option<Borrowed<'_, '_, PyAny>>,
+    expires_in: Option<Borrowed<'_, '_, PyAny>>,
+    signing_time_arg: Option<Borrowed<'_, '_, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
     let names = signature.params;
     let hostname = text(required(&hostname, names[0])?, names[0])?;
     let port = int(required(&port, names[1])?, names[1])?;
     let username = text(required(&username, names[2])?, names[2])?;
-    let region = optional_text(region.as_ref(), names[3])?;
-    let expires_in = optional_int(expires_in.as_ref(), "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
-    let at = signing_time(py, signing_time_arg.as_ref())?;
+    let region = optional_text(region.as_deref(), names[3])?;
+    let expires_in = optional_int(expires_in.as_deref(), "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
+    let at = signing_time(py, signing_time_arg.as_deref())?;
     let args = RequestArgs {
         kind: TokenKind::Rds,
         hostname,
@@ -138,8 +140,8 @@ fn rds_token(
         expires_in: expires_in.value,
     };
     let request = request_for(&args).map_err(|e| expires_in.fix(port.fix(e))).or_raise(py)?;
-    let signer = signer_for(py, credentials.as_ref())?;
-    Ok(signer.sign(&request.as_request(), at).or_raise(py)?.into_string())
+    let signer = signer_for(py, credentials.as_deref())?;
+    token_str::sign_str(py, &signer, &request.as_request(), at).map(Bound::into_any)
 }
 
 static DSQL_TOKEN: Signature = Signature::new(
@@ -173,20 +175,20 @@ An Aurora DSQL authentication token for hostname (admin=True: the admin role).
 region=None infers the region from the hostname. expires_in is 1..604800 seconds; the other
 arguments are as for generate_auth_token.";
 
-fn dsql_token(
-    py: Python<'_>,
-    hostname: Option<Bound<'_, PyAny>>,
-    region: Option<Bound<'_, PyAny>>,
-    admin: Option<Bound<'_, PyAny>>,
-    credentials: Option<Bound<'_, PyAny>>,
-    expires_in: Option<Bound<'_, PyAny>>,
-    signing_time: Option<Bound<'_, PyAny>>,
-) -> PyResult<String> {
+fn dsql_token<'py>(
+    py: Python<'py>,
+    hostname: Option<Borrowed<'_, '_, PyAny>>,
+    region: Option<Borrowed<'_, '_, PyAny>>,
+    admin: Option<Borrowed<'_, '_, PyAny>>,
+    credentials: Option<Borrowed<'_, '_, PyAny>>,
+    expires_in: Option<Borrowed<'_, '_, PyAny>>,
+    signing_time: Option<Borrowed<'_, '_, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
     let hostname = text(required(&hostname, "hostname")?, "hostname")?;
-    let region = optional_text(region.as_ref(), "region")?;
-    let admin = flag(admin.as_ref().filter(|a| !a.is_none()), "admin")?;
-    let expires_in = optional_int(expires_in.as_ref(), "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
-    let at = self::signing_time(py, signing_time.as_ref())?;
+    let region = optional_text(region.as_deref(), "region")?;
+    let admin = flag(admin.as_deref().filter(|a| !a.is_none()), "admin")?;
+    let expires_in = optional_int(expires_in.as_deref(), "expires_in", i64::from(DEFAULT_EXPIRES_IN))?;
+    let at = self::signing_time(py, signing_time.as_deref())?;
     let args = RequestArgs {
         kind: if admin { TokenKind::DsqlAdmin } else { TokenKind::Dsql },
         hostname,
@@ -196,8 +198,8 @@ fn dsql_token(
         expires_in: expires_in.value,
     };
     let request = request_for(&args).map_err(|e| expires_in.fix(e)).or_raise(py)?;
-    let signer = signer_for(py, credentials.as_ref())?;
-    Ok(signer.sign(&request.as_request(), at).or_raise(py)?.into_string())
+    let signer = signer_for(py, credentials.as_deref())?;
+    token_str::sign_str(py, &signer, &request.as_request(), at).map(Bound::into_any)
 }
 
 #[pymodule]
@@ -221,5 +223,8 @@ fn _auroraiam(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(default_chain::_reset_default_chain, m)?)?;
     m.add_function(wrap_pyfunction!(default_chain::_has_default_chain, m)?)?;
     policy::add(m)?;
+    m.add_function(wrap_pyfunction!(bench::_core_sign_loop, m)?)?;
+    m.add_function(wrap_pyfunction!(token_str::_token_str_in_place, m)?)?;
+    token_str::check_in_place(m.py());
     Ok(())
 }

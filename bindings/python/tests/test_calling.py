@@ -78,6 +78,18 @@ def test_introspection(name: str) -> None:
     assert str(inspect.signature(function)).startswith("(")
 
 
+def test_tokens_are_ordinary_strings_written_in_place() -> None:
+    # The core writes each token straight into a new str (checked once at import); the result is
+    # an ordinary str: equal, hashed and compared like one decoded from the same bytes.
+    from auroraiam._auroraiam import _token_str_in_place
+
+    assert _token_str_in_place()
+    for token in (REFERENCE, auroraiam.generate_dsql_token(DSQL_HOST, credentials=CREDS, signing_time=AT)):
+        copy = token.encode("ascii").decode("ascii")
+        assert type(token) is str and token == copy and hash(token) == hash(copy)
+        assert {token: 1}[copy] == 1 and token.isascii() and len(token) == len(copy)
+
+
 def test_no_reference_leaks() -> None:
     host, user, region = "".join([HOST]), "".join(["app_user"]), "".join(["us-east-1"])
     mapping = {"aws_access_key_id": AKID, "aws_secret_access_key": SECRET}

@@ -190,6 +190,25 @@ def test_real_botocore_credentials() -> None:
     assert sign(refreshable) == PLAIN
 
 
+def test_botocore_static_credentials_are_read_on_every_call() -> None:
+    # botocore's own Credentials class is read attribute by attribute (what its
+    # get_frozen_credentials() returns); a change between calls is seen, and a subclass that
+    # overrides get_frozen_credentials() is asked through it.
+    credentials = pytest.importorskip("botocore.credentials")
+    static = credentials.Credentials(AKID, SECRET)
+    assert sign(static) == PLAIN
+    static.access_key, static.token = ASIA, TOKEN
+    assert sign(static) == TEMPORARY
+    static.secret_key = SECRET[::-1]
+    assert sign(static) == sign(auroraiam.Credentials(ASIA, SECRET[::-1], TOKEN))
+
+    class Rotating(credentials.Credentials):  # type: ignore[misc]
+        def get_frozen_credentials(self) -> Any:
+            return credentials.ReadOnlyCredentials(AKID, SECRET, None, None)
+
+    assert sign(Rotating(ASIA, "not-used", TOKEN)) == PLAIN
+
+
 def test_real_botocore_session_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     session = pytest.importorskip("botocore.session")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ASIA)

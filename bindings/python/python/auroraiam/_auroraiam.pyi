@@ -32,6 +32,8 @@ __all__ = [
     "dsql_connect_policy",
     "_explain_policy_json",
     "create_user_sql",
+    "_core_sign_loop",
+    "_token_str_in_place",
 ]
 
 __version__: str
@@ -363,3 +365,7 @@ def create_user_sql(
     Raises ``InvalidParameterError`` (``INVALID_USERNAME``: empty, NUL or control character, too
     long, reserved; ``INVALID_ARN``, ``INVALID_ACCOUNT_ID``, ``INVALID_ARGUMENT``).
     """
+def _core_sign_loop(credentials: Credentials, hostname: str, port: int, username: str, calls: int) -> None:
+    """The core signing an RDS token ``calls`` times, nothing of the binding in between (benchmarks)."""
+def _token_str_in_place() -> bool:
+    """Whether tokens are written straight into their ``str`` (checked at import)."""
