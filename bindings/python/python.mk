@@ -2,7 +2,8 @@
 #   make test-python    build the wheel, install it and the pinned drivers in a fresh venv, run pytest
 #                       (vectors, API, stubtest, threads, driver integrations' bad input)
 #   make demo-python    print the token for the demo inputs (scripts/demo.env)
-#   make bench-python   time auroraiam against boto3 in the same run (not a test); wheel sizes
+#   make bench-python   time auroraiam against boto3 and the core in the same run (not a test); wheel
+#                       sizes. PY_BENCH_ARGS: more bench.py arguments (--quick, --wall, --json PATH)
 #   make bench-python-integrations   per-connection overhead of auroraiam.<driver> vs the plain driver
 # Everything generated lives under target/python/ (ignored by git).
 
@@ -14,6 +15,7 @@ PY_TEST_VENV := $(PY_OUT)/test-venv
 PY_DEMO_VENV := $(PY_OUT)/demo-venv
 PY_BENCH_VENV := $(PY_OUT)/bench-venv
 PY_PIP_QUIET := --quiet --disable-pip-version-check
+PY_BENCH_ARGS ?=
 # Other CPythons the same abi3 wheel is also tested on, when the machine has them (pyenv).
 PY_ABI3_PYTHONS ?= $(wildcard $(HOME)/.pyenv/versions/3.9.*/bin/python3 $(HOME)/.pyenv/versions/3.13.*/bin/python3)
 PY_ABI3_TESTS := test_calling.py test_vectors.py test_bad_inputs.py test_signing_time.py test_credentials.py test_errors.py test_threads.py \
@@ -65,7 +67,7 @@ bench-python:
 	@$(PY_BENCH_VENV)/bin/python -m pip install $(PY_PIP_QUIET) -r $(PY_DIR)/bench/requirements.txt
 	@$(PY_BENCH_VENV)/bin/python -m pip install $(PY_PIP_QUIET) --no-index --no-deps --force-reinstall \
 		$(PY_OUT)/bench-wheels/auroraiam-*.whl
-	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/bench.py --wheel '$(PY_OUT)/bench-wheels/auroraiam-*.whl'
+	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/bench.py --wheel '$(PY_OUT)/bench-wheels/auroraiam-*.whl' $(PY_BENCH_ARGS)
 	@# The slim wheel (no credential chain), built once here for its size only; its own cargo
 	@# profile keeps it from overwriting the default build's extension.
 	@rm -rf $(PY_OUT)/slim-wheels
@@ -85,5 +87,6 @@ bench-python-integrations:
 	$(PY_BENCH_VENV)/bin/python $(PY_DIR)/bench/integrations_bench.py
 
 TEST_TARGETS += test-python
+BENCH_TARGETS += bench-python
 BENCH_TARGETS += bench-python-integrations
 DEMO_TARGETS += demo-python
