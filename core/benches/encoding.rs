@@ -12,22 +12,12 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 #[allow(dead_code, unused_imports)]
 #[path = "../src/encoding.rs"]
 mod encoding;
+mod inputs;
+
+use inputs::session_token;
 
 /// SigV4's set: everything but RFC 3986's unreserved bytes is escaped.
 const SIGV4: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-
-/// An STS-shaped session token of about 800 characters (base64 with `/ + =`).
-fn session_token() -> String {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::from("IQoJb3JpZ2luX2VjE");
-    let mut x: u32 = 12345;
-    while s.len() < 798 {
-        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        s.push(char::from(alphabet[(x >> 16) as usize % 64]));
-    }
-    s.push_str("==");
-    s
-}
 
 fn crate_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len() * 3);

@@ -14,24 +14,14 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use sha2::digest::generic_array::{typenum::U64, GenericArray};
 
 mod compressions;
+mod inputs;
+
+use inputs::session_token;
 
 const HOST: &str = "mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com";
 const AKID: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const AT: i64 = 1_795_694_400;
-
-/// An STS-shaped session token of about 800 characters (base64 with `/ + =`).
-fn session_token() -> String {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::from("IQoJb3JpZ2luX2VjE");
-    let mut x: u32 = 12345;
-    while s.len() < 798 {
-        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        s.push(char::from(alphabet[(x >> 16) as usize % 64]));
-    }
-    s.push_str("==");
-    s
-}
 
 fn bench(c: &mut Criterion) {
     let at = SigningTime::from_unix_seconds(AT).unwrap();
