@@ -15,7 +15,7 @@ test('npm pack → npm install tarball → require and import', (t) => {
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], pkgDir))
   const files = packed.files.map((f) => f.path).sort()
   assert.deepEqual(files.filter((f) => !f.endsWith('.node')),
-    ['README.md', 'binding.js', 'index.d.ts', 'index.js', 'index.mjs',
+    ['LICENSE', 'README.md', 'binding.js', 'index.d.ts', 'index.js', 'index.mjs',
       ...['common.d.ts', 'common.js', 'mysql2.d.ts', 'mysql2.js', 'mysql2.mjs', 'pg.d.ts', 'pg.js', 'pg.mjs',
         'postgres.d.ts', 'postgres.js', 'postgres.mjs'].map((f) => `lib/${f}`),
       'package.json'])
