@@ -11,7 +11,7 @@ CARGO ?= cargo
 DEMO_TARGETS := demo-rust
 TEST_TARGETS := test-core
 
-include $(sort $(wildcard ffi/*.mk cli/*.mk bindings/*/*.mk pam/*.mk e2e/*.mk packaging/*.mk fuzz/*.mk tests/*.mk))
+include $(sort $(wildcard ffi/*.mk cli/*.mk bindings/*/*.mk pam/*.mk mariadb-plugin/*.mk e2e/*.mk packaging/*.mk fuzz/*.mk tests/*.mk))
 
 .PHONY: deps demo test print-demo-targets demo-rust test-core bench-core bench
 

@@ -48,7 +48,7 @@ e2e_require_root() {
 }
 
 # The state dir: $AURORAIAM_E2E_STATE or a new private temp dir (mktemp -d). It holds the PAM
-# module that MariaDB's setuid-root auth_pam_tool loads, the emulated secrets and the env file
+# module PostgreSQL loads, MariaDB's plugin dir, the emulated secrets and the env file
 # root sources, so a given dir is used only if it is safe: not a symbolic link, a directory owned
 # by root, not writable by group or others (a dir someone else pre-created in /tmp is refused).
 # A dir that does not exist yet is created here (mode 0711: postgres and mysql traverse it).
@@ -169,6 +169,20 @@ e2e_pam_module() {
   fi
   [ -f "$so" ] || e2e_die "PAM module $so not found"
   install -m 0644 "$so" "$AURORAIAM_E2E_STATE/pam_auroraiam.so"
+}
+
+# The MariaDB server plugin AWSAuthenticationPlugin (make mariadb-plugin: needs libmariadbd-dev for
+# the server's plugin headers, installed when missing), unless AURORAIAM_MARIADB_PLUGIN names one:
+# staged as DIR/auth_auroraiam.so, DIR being the server's --plugin-dir.
+e2e_mariadb_plugin() { # dir
+  local so="${AURORAIAM_MARIADB_PLUGIN:-}"
+  if [ -z "$so" ]; then
+    make -C "$REPO_ROOT" --no-print-directory -s mariadb-plugin >"$AURORAIAM_E2E_STATE/mariadb-plugin-build.log" 2>&1 \
+      || { tail -20 "$AURORAIAM_E2E_STATE/mariadb-plugin-build.log" >&2; e2e_die "building the MariaDB plugin failed"; }
+    so="$REPO_ROOT/target/mariadb-plugin/auth_auroraiam.so"
+  fi
+  [ -f "$so" ] || e2e_die "MariaDB plugin $so not found"
+  mkdir -p "$1" && chmod 0755 "$1" && install -m 0644 "$so" "$1/auth_auroraiam.so"
 }
 
 # /etc/pam.d/<service>: our module for auth and account, nothing else.

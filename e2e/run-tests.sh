@@ -39,7 +39,7 @@ fail() {
 # ---------------------------------------------------------------------------------------------
 # Packages, surfaces, drivers
 phase=$(e2e_ms)
-e2e_apt_install postgresql mariadb-server mariadb-client libpam0g-dev libpq-dev openssl python3-venv gcc
+e2e_apt_install postgresql mariadb-server mariadb-client libmariadbd-dev libpam0g-dev libpq-dev openssl python3-venv gcc
 e2e_log "system packages ready ($(e2e_secs_since "$phase") s)"
 
 phase=$(e2e_ms)
@@ -277,6 +277,14 @@ if need cli "mariadb CLI"; then
   done
 fi
 if need cli "MariaDB production DDL users"; then
+  # Every IAM account is AWSAuthenticationPlugin AS 'RDS' (create-user-sql output, unchanged) and
+  # the plugin is the one INSTALL SONAME loaded from this workspace.
+  my_root() { mariadb --no-defaults --socket="$E2E_MYSQL_SOCKET" -u root -N -s -e "$1"; }
+  iam_accounts=$(my_root "SELECT COUNT(*) FROM mysql.user WHERE plugin='AWSAuthenticationPlugin' AND authentication_string='RDS' AND ssl_type='ANY'")
+  plugin_row=$(my_root "SELECT CONCAT(PLUGIN_STATUS, ' ', PLUGIN_LIBRARY) FROM information_schema.PLUGINS WHERE PLUGIN_NAME='AWSAuthenticationPlugin'")
+  if [ "$iam_accounts" = "$(( ${#E2E_USERS[@]} + 1 ))" ] && [ "$plugin_row" = "ACTIVE auth_auroraiam.so" ]; then
+    pass "MariaDB accounts use AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL ($iam_accounts), plugin $plugin_row"
+  else fail "MariaDB accounts use AWSAuthenticationPlugin" "accounts: '$iam_accounts', plugin: '$plugin_row'"; fi
   login "mariadb CLI, user with quotes, backtick, backslash, */, space, é (created by create-user-sql)" mysql "$E2E_HOSTILE_USER@%" OK \
     -- env MYSQL_PWD="$(env "${LONG_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$E2E_MYSQL_PORT" --username "$E2E_HOSTILE_USER")" \
        "${MARIADB[@]}" --raw -u "$E2E_HOSTILE_USER"
@@ -312,6 +320,12 @@ if need cli "MariaDB rejections"; then
     "$("$CLI" generate-db-auth-token --hostname other.example.com --region "$E2E_REGION" --port "$P" --username app_user)"
   reject_my "token for another port" PORT_MISMATCH app_user "$(cli_token app_user 3306)"
   reject_my "token for another region" REGION_MISMATCH app_user "$(TOKEN_REGION=eu-west-1 cli_token app_user "$P")"
+  MY_POLICY_CREDS=(AWS_ACCESS_KEY_ID="$E2E_POLICY_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$E2E_POLICY_SECRET_ACCESS_KEY")
+  login "mariadb, key with an IAM policy allowing app_user" mysql "app_user@%" OK \
+    -- env MYSQL_PWD="$(env "${MY_POLICY_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$P" --username app_user)" \
+       "${MARIADB[@]}" -u app_user
+  reject_my "the key's IAM policy does not allow user o'brien" POLICY_DENIED "o'brien" \
+    "$(env "${MY_POLICY_CREDS[@]}" "$CLI" generate-db-auth-token --hostname "$E2E_HOST" --region "$E2E_REGION" --port "$P" --username "o'brien")"
   # MariaDB checks REQUIRE SSL / require_secure_transport only after the auth plugin has run, so
   # the token IS checked (and was sent unencrypted): the login must still be refused, and the
   # verifier's OK line proves the refusal is the TLS requirement, not the token.
