@@ -13,7 +13,7 @@ TEST_TARGETS := test-core
 
 include $(sort $(wildcard ffi/*.mk cli/*.mk bindings/*/*.mk pam/*.mk mariadb-plugin/*.mk e2e/*.mk packaging/*.mk fuzz/*.mk tests/*.mk))
 
-.PHONY: deps demo test print-demo-targets demo-rust test-core bench-core bench
+.PHONY: deps demo test print-demo-targets demo-rust test-core bench-core bench bench-table
 
 # System packages (apt) every surface needs; each surface target installs its own language packages.
 deps:
@@ -28,6 +28,10 @@ test: deps
 	@echo "make test: all suites passed ($(TEST_TARGETS))"
 
 bench: bench-core $(BENCH_TARGETS)
+
+# README's performance tables from one run of the core, Python and Node benches (scripts/perf-table.py).
+bench-table:
+	python3 scripts/perf-table.py
 
 print-demo-targets:
 	@echo $(DEMO_TARGETS)

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Credentials = nativeBinding.Credentials
 module.exports.DsqlSigner = nativeBinding.DsqlSigner
 module.exports.Signer = nativeBinding.Signer
 module.exports.createUserSql = nativeBinding.createUserSql

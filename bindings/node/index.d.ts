@@ -10,6 +10,29 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * AWS credentials for signing, validated once: `accessKeyId`, `secretAccessKey`, and for
+ * temporary credentials `sessionToken` and `expiration` (the AWS SDK identity fields, which it
+ * also exposes, so it is accepted wherever such an object is). Reuse one across calls: each
+ * token then skips converting and comparing the credentials (the session token alone is
+ * hundreds of characters) and reuses the derived signing key.
+ *
+ * @throws {Error} with `code` `INVALID_CREDENTIALS` for bad values
+ * @throws {TypeError} with `code` `INVALID_ARGUMENT_TYPE` for a value of the wrong type
+ */
+export declare class Credentials {
+  /** Validates the identity (throws like {@link generateAuthToken} for bad `credentials`). */
+  constructor(identity: AwsCredentialIdentity)
+  /** The access key id (`AKIA…` or `ASIA…`). */
+  get accessKeyId(): string
+  /** The secret access key. */
+  get secretAccessKey(): string
+  /** The session token of temporary credentials, else `undefined`. */
+  get sessionToken(): string | undefined
+  /** When temporary credentials expire, else `undefined`. */
+  get expiration(): Date | undefined
+}
+
+/**
  * Signs Aurora DSQL tokens; a drop-in for `DsqlSigner` of `@aws-sdk/dsql-signer`.
  * Credentials and caching as for {@link Signer}.
  */
@@ -88,8 +111,10 @@ export interface AuthTokenOptions {
   /**
    * Credentials to sign with; omitted, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
    * `AWS_SESSION_TOKEN` (only those: for the full credential chain use {@link Signer}).
+   * A {@link Credentials} made once is the fastest; an identity object's fields are converted
+   * once and reused while they stay the same values.
    */
-  credentials?: AwsCredentialIdentity
+  credentials?: AwsCredentialIdentity | Credentials
   /** Token lifetime in seconds, 1 to 900 (default 900). */
   expiresIn?: number
   /** When the token is signed: a `Date` or Unix seconds (fractions are dropped); default now. */
@@ -249,9 +274,9 @@ export interface DsqlTokenOptions {
   admin?: boolean
   /**
    * Credentials to sign with; omitted, the `AWS_*` environment variables (only those: for
-   * the full credential chain use {@link DsqlSigner}).
+   * the full credential chain use {@link DsqlSigner}). As for {@link generateAuthToken}.
    */
-  credentials?: AwsCredentialIdentity
+  credentials?: AwsCredentialIdentity | Credentials
   /** Token lifetime in seconds, 1 to 604800 (default 900). */
   expiresIn?: number
   /** When the token is signed: a `Date` or Unix seconds; default now. */

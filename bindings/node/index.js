@@ -45,14 +45,56 @@ function loadBinding() {
   }
 }
 
-const { rdsTokenFromFields, dsqlTokenFromFields } = binding
+const { rdsTokenFromFields, dsqlTokenFromFields, rdsTokenWithHandle, dsqlTokenWithHandle, Credentials } = binding
+
+// A handle on the core signer of each `Credentials` object (asked once per object), and for
+// plain identity objects a `Credentials` made from them once a token was signed with them,
+// with the field values it was made from: while the object's fields are the same values (the
+// same strings: `===` on the same string is a pointer comparison), its tokens skip converting
+// and comparing the credentials natively (the session token alone is hundreds of characters).
+// An object whose fields changed is converted and checked again. Entries go with their objects
+// (a WeakMap); a handle keeps only the signer alive, which is wiped when both are collected.
+const prepared = new WeakMap()
+
+/** The signer handle for identity object `c` if it is known and unchanged, else undefined. */
+function handleFor(c) {
+  const entry = prepared.get(c)
+  if (entry === undefined) {
+    if (!(c instanceof Credentials)) return undefined
+    const handle = c._handle()
+    prepared.set(c, { handle })
+    return handle
+  }
+  if (entry.own) {
+    const { accessKeyId, secretAccessKey, sessionToken, expiration } = c
+    if (entry.accessKeyId !== accessKeyId || entry.secretAccessKey !== secretAccessKey ||
+      entry.sessionToken !== sessionToken || entry.expiration !== expiration ||
+      (expiration instanceof Date && entry.expirationTime !== expiration.getTime())) {
+      prepared.delete(c)
+      return undefined
+    }
+  }
+  return entry.handle
+}
+
+/** Remembers identity object `c` once a token was signed with it. */
+function remember(c) {
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = c
+  const handle = new Credentials(c)._handle()
+  const expirationTime = expiration instanceof Date ? expiration.getTime() : undefined
+  prepared.set(c, { own: true, accessKeyId, secretAccessKey, sessionToken, expiration, expirationTime, handle })
+}
 
 function generateAuthToken(options) {
   if (typeof options !== 'object' || options === null) return binding.generateAuthToken(options)
   const { hostname, port, username, region, expiresIn, signingTime, credentials } = options
   if (typeof credentials === 'object' && credentials !== null) {
-    return rdsTokenFromFields(hostname, port, username, region, expiresIn, signingTime, credentials,
+    const handle = handleFor(credentials)
+    if (handle !== undefined) return rdsTokenWithHandle(handle, hostname, port, username, region, expiresIn, signingTime)
+    const token = rdsTokenFromFields(hostname, port, username, region, expiresIn, signingTime, credentials,
       credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken, credentials.expiration)
+    remember(credentials)
+    return token
   }
   return rdsTokenFromFields(hostname, port, username, region, expiresIn, signingTime, credentials)
 }
@@ -61,8 +103,12 @@ function generateDsqlToken(options) {
   if (typeof options !== 'object' || options === null) return binding.generateDsqlToken(options)
   const { hostname, admin, region, expiresIn, signingTime, credentials } = options
   if (typeof credentials === 'object' && credentials !== null) {
-    return dsqlTokenFromFields(hostname, admin, region, expiresIn, signingTime, credentials,
+    const handle = handleFor(credentials)
+    if (handle !== undefined) return dsqlTokenWithHandle(handle, hostname, admin, region, expiresIn, signingTime)
+    const token = dsqlTokenFromFields(hostname, admin, region, expiresIn, signingTime, credentials,
       credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken, credentials.expiration)
+    remember(credentials)
+    return token
   }
   return dsqlTokenFromFields(hostname, admin, region, expiresIn, signingTime, credentials)
 }
@@ -175,6 +221,7 @@ class DsqlSigner extends binding.DsqlSigner {
 module.exports.generateAuthToken = generateAuthToken
 module.exports.generateDsqlToken = generateDsqlToken
 module.exports.Signer = Signer
+module.exports.Credentials = Credentials
 module.exports.DsqlSigner = DsqlSigner
 module.exports.errorCodes = binding.errorCodes
 module.exports.parseToken = binding.parseToken

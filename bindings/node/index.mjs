@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 const auroraiam = createRequire(import.meta.url)('./index.js')
 
 export const {
-  generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes,
+  generateAuthToken, generateDsqlToken, Signer, DsqlSigner, Credentials, errorCodes,
   parseToken, diagnoseToken, verifyToken, redactToken, __napiBindingTarget,
   rdsConnectPolicy, dsqlConnectPolicy, explainPolicy, createUserSql,
 } = auroraiam

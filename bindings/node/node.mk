@@ -1,7 +1,7 @@
 # Node.js package (bindings/node: napi-rs v3 addon, npm package `auroraiam`). Included by the root Makefile.
 #   make test-node     npm ci, build the addon, check the generated files did not drift, run node --test
 #   make demo-node     print the token for the demo inputs (scripts/demo.env)
-#   make bench-node    time auroraiam against @aws-sdk/rds-signer in the same run (not a test)
+#   make bench-node    time auroraiam against @aws-sdk/rds-signer and the core in the same run (not a test)
 # The addon lands in bindings/node/auroraiam.<platform>.node (ignored by git); cargo builds in
 # target/<triple>/release (napi build passes --target).
 
@@ -37,4 +37,5 @@ bench-node: node-build node-vector-sdks
 	cd $(NODE_DIR) && node bench/bench.mjs
 
 TEST_TARGETS += test-node
+BENCH_TARGETS += bench-node
 DEMO_TARGETS += demo-node

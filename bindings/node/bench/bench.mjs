@@ -4,7 +4,10 @@
 // fails on a slow machine; docs/node.md records what was measured.
 //
 // Needs the AWS SDK signers installed by `cd tests/vectors && npm ci` (make does it).
-// BENCH_NO_SLIM=1 skips building and measuring the slim addon.
+// BENCH_NO_SLIM=1 skips building and measuring the slim addon; BENCH_WALL=1 times per-call rounds
+// by wall clock instead of process CPU time; BENCH_JSON=path also writes the numbers there.
+// Each generateAuthToken row also shows its time over the core's own (`_coreSignLoop`, the core
+// signing in this process with nothing of the binding in between); target: <= +300 ns.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -29,6 +32,8 @@ const pkgDir = new URL('..', import.meta.url).pathname
 const sdkDir = join(pkgDir, '..', '..', 'tests', 'vectors', 'node_modules')
 const require = createRequire(import.meta.url)
 const auroraiam = require(join(pkgDir, 'index.js'))
+// The core alone, in this process (not part of the package's API).
+const { _coreSignLoop } = require(join(pkgDir, 'binding.js'))
 const { Signer: SdkSigner } = require(join(sdkDir, '@aws-sdk', 'rds-signer'))
 
 const HOST = 'mydb.cluster-c9akciq32.us-east-1.rds.amazonaws.com'
@@ -49,14 +54,22 @@ const withSession = { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: plai
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 const ROUNDS = 11
+const json = { calls: {}, cold: {}, size: {} }
 
-/** ns per call of `n` calls of `fn` (awaited when `isAsync`). */
-async function round(fn, n, isAsync) {
+// The clock of the per-call timings: this process's CPU time (process.cpuUsage), which time
+// spent waiting for a core on a loaded machine does not inflate; BENCH_WALL=1 uses hrtime.
+const clockNs = process.env.BENCH_WALL
+  ? () => Number(process.hrtime.bigint())
+  : () => { const u = process.cpuUsage(); return (u.user + u.system) * 1000 }
+
+/** ns per call of `n` calls of `fn` (awaited when `isAsync`; `batch`: one call does n). */
+async function round(fn, n, isAsync, batch) {
   let sink = 0
-  const t0 = process.hrtime.bigint()
-  if (isAsync) for (let i = 0; i < n; i++) sink += (await fn()).length
+  const t0 = clockNs()
+  if (batch) sink += fn(n).length
+  else if (isAsync) for (let i = 0; i < n; i++) sink += (await fn()).length
   else for (let i = 0; i < n; i++) sink += fn().length
-  const ns = Number(process.hrtime.bigint() - t0) / n
+  const ns = (clockNs() - t0) / n
   if (sink === 0) throw new Error('unreachable')
   return ns
 }
@@ -64,9 +77,9 @@ async function round(fn, n, isAsync) {
 /** Median ns per call of each variant, rounds interleaved so machine load hits all alike. */
 async function compare(variants) {
   const times = variants.map(() => [])
-  for (const v of variants) await round(v.fn, v.n, v.isAsync) // warm-up
+  for (const v of variants) await round(v.fn, v.n, v.isAsync, v.batch) // warm-up
   for (let r = 0; r < ROUNDS; r++) {
-    for (let i = 0; i < variants.length; i++) times[i].push(await round(variants[i].fn, variants[i].n, variants[i].isAsync))
+    for (let i = 0; i < variants.length; i++) times[i].push(await round(variants[i].fn, variants[i].n, variants[i].isAsync, variants[i].batch))
   }
   return times.map(median)
 }
@@ -74,9 +87,11 @@ async function compare(variants) {
 const fmt = (ns) => (ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`).padStart(10)
 
 console.log(`auroraiam ${require(join(pkgDir, 'package.json')).version} vs @aws-sdk/rds-signer ${require(join(sdkDir, '@aws-sdk', 'rds-signer', 'package.json')).version}, node ${process.version}, ${process.arch}`)
-console.log(`per token (median of ${ROUNDS} interleaved rounds):`)
+console.log(`per token (median of ${ROUNDS} interleaved rounds, ${process.env.BENCH_WALL ? 'wall clock' : 'process CPU time'}):`)
 for (const [label, credentials] of [['plain credentials', plain], ['800-char session token', withSession]]) {
   const options = { ...base, credentials }
+  const prepared = new auroraiam.Credentials(credentials)
+  const withPrepared = { ...base, credentials: prepared }
   const ours = new auroraiam.Signer(options)
   const viaProvider = new auroraiam.Signer({ ...base, credentials: async () => credentials })
   // The default chain finds the environment's credentials (resolved once, on the threadpool).
@@ -88,20 +103,29 @@ for (const [label, credentials] of [['plain credentials', plain], ['800-char ses
   // Same token shape (both sign now; the query order differs: the JS SDK's is not botocore's).
   const sample = await theirs.getAuthToken()
   if (!sample.startsWith(`${HOST}:5432/?`)) throw new Error('unexpected rds-signer token')
-  const [oneShot, signer, provider, chain, sdk] = await compare([
+  if (auroraiam.generateAuthToken(withPrepared).split('&X-Amz-Signature')[0] !== auroraiam.generateAuthToken(options).split('&X-Amz-Signature')[0]) throw new Error('Credentials and plain object sign differently')
+  const [core, withClass, oneShot, signer, provider, chain, sdk] = await compare([
+    { fn: (n) => { _coreSignLoop(prepared, HOST, 5432, 'app_user', n); return 'x' }, n: 20_000, batch: true },
+    { fn: () => auroraiam.generateAuthToken(withPrepared), n: 20_000 },
     { fn: () => auroraiam.generateAuthToken(options), n: 20_000 },
     { fn: () => ours.getAuthToken(), n: 20_000, isAsync: true },
     { fn: () => viaProvider.getAuthToken(), n: 20_000, isAsync: true },
     { fn: () => viaChain.getAuthToken(), n: 20_000, isAsync: true },
     { fn: () => theirs.getAuthToken(), n: 1_000, isAsync: true },
   ])
-  const row = (name, ns) => console.log(`    ${name.padEnd(44)}${fmt(ns)}   ${(sdk / ns).toFixed(1).padStart(5)}x rds-signer`)
+  const row = (name, ns, target) => {
+    const over = name.startsWith('generateAuthToken') ? `   +${(ns - core).toFixed(0).padStart(4)} ns over core${target ? ` (target <= +${target} ns)` : ''}` : ''
+    console.log(`    ${name.padEnd(44)}${fmt(ns)}   ${(sdk / ns).toFixed(1).padStart(5)}x rds-signer${over}`)
+  }
   console.log(`  ${label}:`)
-  row('generateAuthToken() (signs every call)', oneShot)
+  console.log(`    ${'core Signer::sign (in process)'.padEnd(44)}${fmt(core)}`)
+  row('generateAuthToken(), a Credentials object', withClass, 300)
+  row('generateAuthToken(), a plain identity object', oneShot, 300)
   row('Signer.getAuthToken(), fixed credentials', signer)
   row('Signer.getAuthToken(), provider function', provider)
   row('Signer.getAuthToken(), default chain', chain)
   console.log(`    ${'@aws-sdk/rds-signer getAuthToken()'.padEnd(44)}${fmt(sdk)}`)
+  json.calls[label] = { core, credentialsObject: withClass, plainObject: oneShot, signerCached: signer, provider, chain, rdsSigner: sdk }
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete process.env[key]
 }
 console.log('  (the three Signer rows return the cached token: the hit path)')
@@ -145,6 +169,7 @@ for (const [name, s] of Object.entries(samples)) {
   const extra = name === 'bare node' ? ''
     : `   +${(wall - bare.wall).toFixed(1)} / +${(cpu - bare.cpu).toFixed(1)} ms; ${median(s.inside).toFixed(1)} ms`
   console.log(`    ${name.padEnd(36)}${wall.toFixed(1).padStart(7)} ms${cpu.toFixed(1).padStart(7)} ms${extra}`)
+  json.cold[name] = { wall, cpu, overBareWall: wall - bare.wall, overBareCpu: cpu - bare.cpu }
 }
 
 // Size: the npm tarball and the addon in it, for the default build (with the credential chain)
@@ -156,6 +181,7 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(0).padStart(7)} KiB`
 console.log('size:')
 console.log(`    npm pack tarball, default build         ${kib(packed.size)} (${packed.entryCount} files, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked)`)
 console.log(`    ${addon.padEnd(40)}${kib(statSync(join(pkgDir, addon)).size)}`)
+Object.assign(json.size, { tarball: packed.size, addon: statSync(join(pkgDir, addon)).size })
 if (!process.env.BENCH_NO_SLIM) {
   const repo = join(pkgDir, '..', '..')
   execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'auroraiam-node', '--no-default-features'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'], env: toolEnv })
@@ -167,7 +193,11 @@ if (!process.env.BENCH_NO_SLIM) {
     const [slim] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: slimDir, encoding: 'utf8', env: toolEnv }))
     console.log(`    npm pack tarball, slim build            ${kib(slim.size)} (${slim.entryCount} files, ${(slim.unpackedSize / 1024).toFixed(0)} KiB unpacked)`)
     console.log(`    ${(addon + ' (slim)').padEnd(40)}${kib(statSync(join(slimDir, addon)).size)}`)
+    Object.assign(json.size, { slimTarball: slim.size, slimAddon: statSync(join(slimDir, addon)).size })
   } finally {
     rmSync(slimDir, { recursive: true, force: true })
   }
 }
+
+// BENCH_JSON=path: the numbers above, for scripts/perf-table.py.
+if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(json, null, 1))

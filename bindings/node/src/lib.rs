@@ -7,6 +7,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod cache;
+mod credentials;
 mod failure;
 mod inspect;
 mod integration;
@@ -114,6 +115,8 @@ pub fn register_fast_paths(exports: Object, env: Env) -> napi::Result<()> {
     };
     register(c"rdsTokenFromFields", Some(rds_token_from_fields))
         .and_then(|()| register(c"dsqlTokenFromFields", Some(dsql_token_from_fields)))
+        .and_then(|()| register(c"rdsTokenWithHandle", Some(credentials::rds_token_with_handle)))
+        .and_then(|()| register(c"dsqlTokenWithHandle", Some(credentials::dsql_token_with_handle)))
         .map_err(|_| napi::Error::from_reason("auroraiam: cannot register the fast paths"))
 }
 

@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use auroraiam::TokenKind;
+use auroraiam::{Signer, TokenKind};
 use napi::sys;
 
 use crate::cache;
@@ -63,6 +63,28 @@ fn sign(js: Js, inputs: &OneShot, scratch: &mut Scratch) -> Result<sys::napi_val
     js.new_ascii_string(token.as_str())
 }
 
+/// Signs one token of `kind` for the request fields `target` with `signer` (a `Credentials`'
+/// own), with this thread's scratch buffer for the fields.
+pub fn sign_with_signer(
+    js: Js,
+    kind: TokenKind,
+    target: &TargetValues,
+    signing_time: sys::napi_value,
+    signer: &Signer,
+) -> Result<sys::napi_value, Failure> {
+    let sign = |scratch: &mut Target| -> Result<sys::napi_value, Failure> {
+        target.read(js, scratch)?;
+        let signing_time = read_signing_time(js, signing_time)?;
+        let request = cache::request_for(kind, scratch)?;
+        let token = signer.sign(&request.as_request(), signing_time)?;
+        js.new_ascii_string(token.as_str())
+    };
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => sign(&mut scratch.target),
+        Err(_) => sign(&mut Target::default()),
+    })
+}
+
 /// The identity fields of `credentials` when it is an object (else the caller reports it).
 pub fn identity_of(js: Js, credentials: sys::napi_value) -> Result<Option<IdentityValues>, Failure> {
     match js.kind(credentials)? {
@@ -73,7 +95,10 @@ pub fn identity_of(js: Js, credentials: sys::napi_value) -> Result<Option<Identi
 
 /// Runs a fast-path body with up to `N` arguments (missing ones are `undefined`), catching
 /// panics and throwing failures.
-unsafe fn fast_path<const N: usize>(
+///
+/// # Safety
+/// Called by Node-API as a function callback (`env` and `info` valid for the call).
+pub unsafe fn fast_path<const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
     body: impl FnOnce(Js, &[sys::napi_value; N]) -> Result<sys::napi_value, Failure>,

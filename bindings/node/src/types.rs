@@ -32,6 +32,9 @@ pub struct AuthTokenOptions {
     pub region: Option<String>,
     /// Credentials to sign with; omitted, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
     /// `AWS_SESSION_TOKEN` (only those: for the full credential chain use {@link Signer}).
+    /// A {@link Credentials} made once is the fastest; an identity object's fields are converted
+    /// once and reused while they stay the same values.
+    #[napi(ts_type = "AwsCredentialIdentity | Credentials")]
     pub credentials: Option<AwsCredentialIdentity>,
     /// Token lifetime in seconds, 1 to 900 (default 900).
     pub expires_in: Option<u32>,
@@ -50,7 +53,8 @@ pub struct DsqlTokenOptions {
     /// `true` for a `DbConnectAdmin` token (the `admin` role); default `false` (`DbConnect`).
     pub admin: Option<bool>,
     /// Credentials to sign with; omitted, the `AWS_*` environment variables (only those: for
-    /// the full credential chain use {@link DsqlSigner}).
+    /// the full credential chain use {@link DsqlSigner}). As for {@link generateAuthToken}.
+    #[napi(ts_type = "AwsCredentialIdentity | Credentials")]
     pub credentials: Option<AwsCredentialIdentity>,
     /// Token lifetime in seconds, 1 to 604800 (default 900).
     pub expires_in: Option<u32>,

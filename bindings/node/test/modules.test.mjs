@@ -14,7 +14,7 @@ import { allCases, repoRoot } from './vectors.mjs'
 const require = createRequire(import.meta.url)
 const cjs = require('../index.js')
 const pkgDir = new URL('..', import.meta.url).pathname
-const PUBLIC = ['DsqlSigner', 'Signer', '__napiBindingTarget', 'createUserSql', 'diagnoseToken', 'dsqlConnectPolicy', 'errorCodes',
+const PUBLIC = ['Credentials', 'DsqlSigner', 'Signer', '__napiBindingTarget', 'createUserSql', 'diagnoseToken', 'dsqlConnectPolicy', 'errorCodes',
   'explainPolicy', 'generateAuthToken', 'generateDsqlToken', 'parseToken', 'rdsConnectPolicy', 'redactToken', 'verifyToken']
 
 test('CommonJS and ESM entries export the same public API', () => {

@@ -1,6 +1,6 @@
 // Type-checks index.d.ts against real usage (tsc --noEmit; never run).
 import {
-  generateAuthToken, generateDsqlToken, Signer, DsqlSigner, errorCodes, parseToken, diagnoseToken, verifyToken, redactToken,
+  generateAuthToken, generateDsqlToken, Signer, DsqlSigner, Credentials, errorCodes, parseToken, diagnoseToken, verifyToken, redactToken,
   rdsConnectPolicy, dsqlConnectPolicy, explainPolicy, createUserSql,
   type AuthTokenOptions, type AwsCredentialIdentity, type ErrorCodeInfo, type SignerOptions, type TokenInfo,
   type Diagnostic, type AuthTokenWithExpiry, type VerifyTokenOptions,
@@ -82,3 +82,12 @@ const sqlText: string = created.sql + created.warnings.join('\n')
 rdsConnectPolicy({ region: 'us-east-1', accountId: '123456789012', resourceIds: 'cluster-ABC', users: ['app'] })
 // @ts-expect-error user is required
 createUserSql({ dialect: 'pg' })
+
+// A Credentials object: made once from an identity, passed wherever credentials go.
+const prepared = new Credentials({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' })
+const viaPrepared: string = generateAuthToken({ ...options, credentials: prepared })
+const dsqlViaPrepared: string = generateDsqlToken({ hostname: 'x.dsql.us-east-1.on.aws', credentials: prepared })
+const keyId: string = prepared.accessKeyId
+const maybeToken: string | undefined = prepared.sessionToken
+const maybeExpiry: Date | undefined = prepared.expiration
+void viaPrepared; void dsqlViaPrepared; void keyId; void maybeToken; void maybeExpiry
