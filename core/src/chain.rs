@@ -107,6 +107,7 @@ impl DefaultChainSource {
                         aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
                     ))
                     .build_https();
+                let http = crate::chain_http::capped(http, crate::chain_http::MAX_CREDENTIALS_RESPONSE_LEN);
                 // The region (for STS: web identity, assume-role) from AWS_REGION /
                 // AWS_DEFAULT_REGION or the profile only: unlike the SDKs' region chain this
                 // never asks the instance metadata service, so off EC2 nothing waits on it.

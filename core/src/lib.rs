@@ -25,6 +25,8 @@
 mod async_token;
 #[cfg(feature = "credential-chain")]
 mod chain;
+#[cfg(feature = "credential-chain")]
+mod chain_http;
 mod coerce;
 mod connection;
 mod integration;
@@ -60,6 +62,8 @@ mod wipe;
 pub use async_token::{fresh_token_async, token_async};
 #[cfg(feature = "credential-chain")]
 pub use chain::{block_on, DefaultChainSource, ProvideCredentialsSource, DEFAULT_CHAIN_TIMEOUT};
+#[cfg(feature = "credential-chain")]
+pub use chain_http::MAX_CREDENTIALS_RESPONSE_LEN;
 pub use connection::{
     connection_uri, environment, jdbc_url, shell_assignments, shell_quote, ConnectionTarget, Engine,
 };

@@ -39,10 +39,12 @@ def test_imds_faults_are_a_specific_bounded_error(imds: Emulator, mode: str) -> 
         signer.get_token()
     elapsed = time.monotonic() - started
     e = raised.value
-    # A 16 MiB body: the core refuses the 16 MiB session token (INVALID_CREDENTIALS), unless the
-    # IMDS client's own 1 s read timeout ends the read first (slow machine): PROVIDER_FAILED.
-    codes = ("INVALID_CREDENTIALS", "CREDENTIALS_PROVIDER_FAILED") if mode == "huge" else ("CREDENTIALS_PROVIDER_FAILED",)
-    assert e.code in codes, e
+    assert e.code == "CREDENTIALS_PROVIDER_FAILED", e
+    if mode == "huge":
+        # The 16 MiB body is refused while it is read (256 KiB cap), unless the IMDS client's own
+        # 1 s read timeout ends the read first (slow machine); either way well within a second.
+        assert "the response body is longer than 262144 bytes" in str(e) or "timeout" in str(e).lower(), str(e)
+        assert elapsed < 5, elapsed
     assert "EC2 instance metadata (IMDSv2): FAILED: " in str(e), str(e)
     for secret in ("fault/secret", "AAAAAAAAAAAAAAAA", "session=="):
         assert secret not in str(e)
