@@ -12,7 +12,13 @@
 #   cli      dist/auroraiam-<v>-linux-x86_64 (the stripped `auroraiam` binary, linked against
 #            glibc 2.17)
 #   crates   `cargo publish --dry-run` of the publishable crates (auroraiam, then auroraiam-cli);
-#            their .crate files in dist/crates/
+#            their .crate files in dist/crates/ (every other workspace crate says publish = false)
+#   manifests  the quick check of the same (make test-dist): every workspace crate states its
+#            true Rust floor (packaging/rust_floor.py --check), `cargo package --no-verify` of the
+#            publishable crates passes (manifests, files, versioned path dependencies) and each
+#            carries LICENSE; about 20 s, most of it updating the crates.io index. The dry run's
+#            verification compiles both crates from their packages in target/package (the CLI's
+#            whole dependency tree: minutes), so it stays in `make dist`.
 #
 #   tools    only the tools venv and the zig linker wrapper (make test-dist runs it first, so
 #            the parts it then runs side by side do not both create them)
@@ -314,12 +320,30 @@ part_crates() {
   for c in "$DIST"/crates/*.crate; do say "crates: $(basename "$c") $(size "$c") (cargo publish --dry-run passed)"; done
 }
 
+part_manifests() {
+  "$PYTHON" packaging/rust_floor.py --check >&2
+  local publishable=(auroraiam auroraiam-cli) p listed
+  "$CARGO" metadata --format-version 1 --no-deps | "$PYTHON" -c '
+import json, sys
+want = set(sys.argv[1:])
+for p in json.load(sys.stdin)["packages"]:
+    name = p["name"]
+    if (p["publish"] != []) != (name in want):
+        sys.exit(f"dist: {name}: publish = false is wrong (publishable: {sorted(want)})")' "${publishable[@]}"
+  "$CARGO" package --no-verify --allow-dirty --quiet "${publishable[@]/#/-p}" >&2
+  for p in "${publishable[@]}"; do
+    listed=$("$CARGO" package --list --allow-dirty -p "$p" 2>/dev/null)
+    grep -qx LICENSE <<<"$listed" || { say "manifests: the $p package has no LICENSE"; exit 1; }
+  done
+  say "manifests: cargo package passed for ${publishable[*]} (each with LICENSE); every other workspace crate has publish = false"
+}
+
 zig_setup
 for part in "${parts[@]}"; do
   case "$part" in
-    python | sdist | node | c | cli | crates) "part_$part" ;;
+    python | sdist | node | c | cli | crates | manifests) "part_$part" ;;
     tools) ;;
-    *) say "unknown part $part (python, sdist, node, c, cli, crates, tools)"; exit 2 ;;
+    *) say "unknown part $part (python, sdist, node, c, cli, crates, manifests, tools)"; exit 2 ;;
   esac
 done
 say "artifacts in $DIST:"

@@ -53,14 +53,16 @@ glibc_floor() { # FILE: fails if FILE needs a glibc symbol version newer than GL
     fail "$(basename "$1") needs $need, newer than GLIBC_$GLIBC_FLOOR"
   echo "test-install: $(basename "$1") needs at most $need (floor GLIBC_$GLIBC_FLOOR)"
 }
-# Every artifact carries the repository's LICENSE (the Python and Node packages pack committed
-# copies, which must not drift from it).
+# Every artifact carries the repository's LICENSE (the Python and Node packages and the two
+# publishable crates pack committed copies, which must not drift from it).
 license_is() { # FILE WHAT
   [ -f "$1" ] || fail "$2 has no LICENSE"
   cmp -s "$1" "$ROOT/LICENSE" || fail "$2's LICENSE differs from the repository's"
 }
 license_is "$ROOT/bindings/python/LICENSE" "bindings/python"
 license_is "$ROOT/bindings/node/LICENSE" "bindings/node"
+license_is "$ROOT/core/LICENSE" "core (the auroraiam crate)"
+license_is "$ROOT/cli/LICENSE" "cli (the auroraiam-cli crate)"
 
 need() { [ -f "$1" ] || { echo "test-install: $1 missing: run 'make dist' (or packaging/dist.sh $2) first" >&2; exit 1; }; }
 
