@@ -4,8 +4,10 @@
 #                      linked by zig against glibc 2.17), and `cargo publish --dry-run` of the
 #                      publishable crates (packaging/dist.sh)
 #   make dist-check    the install tests against dist/ with no Rust toolchain on PATH
-#   make test-dist     what `make test` runs: the crates' manifests and Rust floor (dist.sh
-#                      manifests), the wheel, npm, C and CLI artifacts (reusing the
+#   make test-dist     what `make test` runs: the crates' manifests and Rust floor, `cargo publish
+#                      --dry-run` of auroraiam and auroraiam-cli (dist.sh manifests crates: about
+#                      1 min, its verification reusing the debug builds of the earlier suites),
+#                      the wheel, npm, C and CLI artifacts (reusing the
 #                      suites' release builds: each relinks only its own crate, the addon next to
 #                      the others since it builds in its own target/<triple> dir), then the
 #                      install tests
@@ -22,7 +24,7 @@ dist-check:
 	@bash packaging/test-install.sh
 
 test-dist:
-	@bash packaging/dist.sh tools manifests
+	@bash packaging/dist.sh tools manifests crates
 	@log=$$(mktemp); trap 'rm -f $$log' EXIT; \
 	  bash packaging/dist.sh node >$$log 2>&1 & node=$$!; \
 	  bash packaging/dist.sh python c cli; rc=$$?; \

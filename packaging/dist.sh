@@ -13,12 +13,9 @@
 #            glibc 2.17)
 #   crates   `cargo publish --dry-run` of the publishable crates (auroraiam, then auroraiam-cli);
 #            their .crate files in dist/crates/ (every other workspace crate says publish = false)
-#   manifests  the quick check of the same (make test-dist): every workspace crate states its
-#            true Rust floor (packaging/rust_floor.py --check), `cargo package --no-verify` of the
-#            publishable crates passes (manifests, files, versioned path dependencies) and each
-#            carries LICENSE; about 20 s, most of it updating the crates.io index. The dry run's
-#            verification compiles both crates from their packages in target/package (the CLI's
-#            whole dependency tree: minutes), so it stays in `make dist`.
+#   manifests  every workspace crate states its true Rust floor (packaging/rust_floor.py
+#            --check), every crate but the publishable ones says publish = false, and each
+#            publishable crate's package carries LICENSE (a few seconds)
 #
 #   tools    only the tools venv and the zig linker wrapper (make test-dist runs it first, so
 #            the parts it then runs side by side do not both create them)
@@ -308,7 +305,16 @@ part_cli() {
 }
 
 part_crates() {
-  # Both in one call: cargo (>= 1.90) verifies auroraiam-cli against the packaged auroraiam.
+  # Both in one call: cargo (>= 1.90) verifies auroraiam-cli against the packaged auroraiam,
+  # served from a local registry (target/package/tmp-registry). Cargo extracts a registry crate
+  # into $CARGO_HOME/registry/src/<registry>/<name>-<version> once and reuses that copy, so a
+  # later dry run at the same version verified auroraiam-cli against an older run's auroraiam
+  # sources (seen: a copy from hours earlier, without the policy module). Those copies go first
+  # (neither crate is on crates.io, so every extracted copy is one of ours).
+  local home=${CARGO_HOME:-$HOME/.cargo}
+  find "$home/registry/src" -mindepth 2 -maxdepth 2 -type d \
+    \( -name "auroraiam-$version" -o -name "auroraiam-cli-$version" \) ! -path '*/index.crates.io-*' \
+    -exec rm -rf {} + 2>/dev/null || true
   "$CARGO" publish --dry-run --allow-dirty -p auroraiam -p auroraiam-cli >&2
   # The .crate files themselves (the dry run keeps none).
   "$CARGO" package --no-verify --allow-dirty -p auroraiam -p auroraiam-cli >&2
@@ -330,12 +336,11 @@ for p in json.load(sys.stdin)["packages"]:
     name = p["name"]
     if (p["publish"] != []) != (name in want):
         sys.exit(f"dist: {name}: publish = false is wrong (publishable: {sorted(want)})")' "${publishable[@]}"
-  "$CARGO" package --no-verify --allow-dirty --quiet "${publishable[@]/#/-p}" >&2
   for p in "${publishable[@]}"; do
     listed=$("$CARGO" package --list --allow-dirty -p "$p" 2>/dev/null)
     grep -qx LICENSE <<<"$listed" || { say "manifests: the $p package has no LICENSE"; exit 1; }
   done
-  say "manifests: cargo package passed for ${publishable[*]} (each with LICENSE); every other workspace crate has publish = false"
+  say "manifests: ${publishable[*]} publishable, each package with LICENSE; every other workspace crate has publish = false"
 }
 
 zig_setup
