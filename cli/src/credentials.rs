@@ -23,24 +23,7 @@ pub fn resolve_credentials(profile: Option<&str>) -> Result<Credentials, CliErro
     fetch(profile)
 }
 
-#[cfg(feature = "credential-chain")]
+/// The default source, or the chain with `profile` (the core's `default_source_for`).
 fn fetch(profile: Option<&str>) -> Result<Credentials, CliError> {
-    use auroraiam::{CredentialsSource, DefaultChainSource};
-    let source = match profile {
-        Some(name) => DefaultChainSource::with_profile(name)?,
-        None => DefaultChainSource::new(),
-    };
-    Ok(source.fetch()?)
-}
-
-#[cfg(not(feature = "credential-chain"))]
-fn fetch(profile: Option<&str>) -> Result<Credentials, CliError> {
-    if profile.is_some() {
-        return Err(Error::new(
-            ErrorCode::InvalidArgument,
-            "--profile needs the default credential chain, which this build leaves out (feature credential-chain)",
-        )
-        .into());
-    }
-    Ok(auroraiam::credentials_from_env()?)
+    Ok(auroraiam::default_source_for(profile)?.fetch()?)
 }

@@ -94,7 +94,7 @@ pub use request::{
 };
 pub use signer::{generate_token, Signer};
 pub use signer_memo::{forced_refresh_due, valid_until, SignerMemo, FORCED_REFRESH_WINDOW};
-pub use default_source::{default_source, has_default_chain};
+pub use default_source::{default_chain, default_source, default_source_for, has_default_chain};
 pub use source::{CredentialsSource, EnvironmentSource, FnSource, StaticSource};
 pub use crate::time::{AmzDate, CivilTime, SigningTime};
 pub use token::{AuthToken, TokenOutput};

@@ -51,7 +51,6 @@ pub(crate) fn duration_secs(value: i64, field: &str) -> Result<Duration, Failure
 }
 
 /// A non-negative duration in milliseconds (chain timeout).
-#[cfg_attr(not(feature = "credential-chain"), allow(dead_code))]
 pub(crate) fn duration_millis(value: i64, field: &str) -> Result<Duration, Failure> {
     u64::try_from(value)
         .map(Duration::from_millis)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use auroraiam::{
-    default_source, CredentialsSource, EnvironmentSource, FnSource, SigningTime, StaticSource,
+    default_source, has_default_chain, CredentialsSource, EnvironmentSource, FnSource, SigningTime, StaticSource,
     TokenProvider, TokenRequest,
 };
 
@@ -44,7 +44,6 @@ enum Source {
     /// `AWS_*` variables, read at each fetch.
     Environment,
     /// The default chain with a profile and a timeout.
-    #[cfg_attr(not(feature = "credential-chain"), allow(dead_code))]
     Chain {
         profile: Option<String>,
         timeout_ms: i64,
@@ -117,29 +116,14 @@ impl auroraiam_token_provider_builder {
     }
 }
 
-/// The default chain with a profile and a timeout, validated by the core.
-#[cfg(feature = "credential-chain")]
-fn chain_source(
-    profile: Option<&str>,
-    timeout_ms: i64,
-) -> Result<Arc<dyn CredentialsSource>, Failure> {
-    let chain = match profile {
-        Some(p) => auroraiam::DefaultChainSource::with_profile(p)?,
-        None => auroraiam::DefaultChainSource::new(),
-    };
+/// The default chain with a profile and a timeout, validated by the core (`default_chain`); a
+/// build without the chain answers with the C boundary's `UNSUPPORTED` and the core's message.
+fn chain_source(profile: Option<&str>, timeout_ms: i64) -> Result<Arc<dyn CredentialsSource>, Failure> {
     let timeout = crate::options::duration_millis(timeout_ms, "timeout_ms")?;
-    Ok(Arc::new(chain.with_timeout(timeout)?))
-}
-
-#[cfg(not(feature = "credential-chain"))]
-fn chain_source(
-    _profile: Option<&str>,
-    _timeout_ms: i64,
-) -> Result<Arc<dyn CredentialsSource>, Failure> {
-    Err(Failure::unsupported(
-        "this build of libauroraiam has no default credential chain (built without the \
-         credential-chain feature): use explicit credentials, the environment or a callback",
-    ))
+    auroraiam::default_chain(profile, Some(timeout)).map_err(|e| match has_default_chain() {
+        true => e.into(),
+        false => Failure::unsupported(e.message()),
+    })
 }
 
 fn store_builder(endpoint: Endpoint, out: Out<*mut auroraiam_token_provider_builder>) {

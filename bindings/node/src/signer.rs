@@ -430,28 +430,10 @@ fn shared_source(
     (Arc::new(FnSource::new(name, move || shared.get(SystemTime::now() + margin))), Some(cache))
 }
 
-/// The source for omitted credentials: the default chain (with `profile`, that profile).
-#[cfg(feature = "credential-chain")]
+/// The source for omitted credentials: the core's `default_source_for` the `profile` option
+/// (the default chain with that profile; refused in a build without the chain).
 fn default_source(js: Js, options: sys::napi_value) -> Result<Arc<dyn CredentialsSource>, Failure> {
     let mut profile = String::new();
-    if js.optional_string(js.get(options, Key::Profile)?, "profile", &mut profile)? {
-        return Ok(Arc::new(auroraiam::DefaultChainSource::with_profile(&profile)?));
-    }
-    Ok(auroraiam::default_source())
-}
-
-/// The source for omitted credentials in a build without the chain: the environment variables;
-/// `profile` is refused rather than silently ignored.
-#[cfg(not(feature = "credential-chain"))]
-fn default_source(js: Js, options: sys::napi_value) -> Result<Arc<dyn CredentialsSource>, Failure> {
-    let mut profile = String::new();
-    if js.optional_string(js.get(options, Key::Profile)?, "profile", &mut profile)? {
-        return Err(Failure::Core(Error::new(
-            ErrorCode::CredentialsNotFound,
-            "profile is set but credentials are not, and this build of auroraiam has no credential chain \
-             (built without the credential-chain feature); pass credentials, e.g. fromIni({ profile }) \
-             from @aws-sdk/credential-providers",
-        )));
-    }
-    Ok(auroraiam::default_source())
+    let given = js.optional_string(js.get(options, Key::Profile)?, "profile", &mut profile)?;
+    Ok(auroraiam::default_source_for(given.then_some(profile.as_str()))?)
 }

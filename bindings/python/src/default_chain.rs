@@ -37,28 +37,9 @@ pub(crate) fn shared_chain(profile: Option<&str>) -> Result<Arc<CredentialCache>
     if let Some((_, cache)) = chains.iter().find(|(p, _)| p.as_deref() == profile) {
         return Ok(cache.clone());
     }
-    let source: Arc<dyn CredentialsSource> = match profile {
-        None => auroraiam::default_source(),
-        Some(name) => chain_with_profile(name)?,
-    };
-    let cache = Arc::new(CredentialCache::new(source));
+    let cache = Arc::new(CredentialCache::new(auroraiam::default_source_for(profile)?));
     chains.push((profile.map(str::to_string), cache.clone()));
     Ok(cache)
-}
-
-#[cfg(feature = "credential-chain")]
-fn chain_with_profile(profile: &str) -> Result<Arc<dyn CredentialsSource>, Error> {
-    Ok(Arc::new(auroraiam::DefaultChainSource::with_profile(profile)?))
-}
-
-/// Without the chain a profile cannot be read: refused rather than silently ignored.
-#[cfg(not(feature = "credential-chain"))]
-fn chain_with_profile(_profile: &str) -> Result<Arc<dyn CredentialsSource>, Error> {
-    Err(Error::new(
-        ErrorCode::CredentialsNotFound,
-        "profile= needs the default credential chain, and this build of auroraiam has none (built \
-         without the credential-chain feature); pass credentials= instead",
-    ))
 }
 
 /// The environment's credentials when `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` are set;
