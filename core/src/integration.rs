@@ -8,7 +8,7 @@
 //! - TLS is required: PostgreSQL `sslmode` defaults to `verify-full`; `disable`, `allow` and
 //!   `prefer` are refused (they can send the token in clear text).
 //! - A login refused for authentication ([`LoginFailure::is_auth_failure`]: SQLSTATE `28000` /
-//!   `28P01`, MySQL errno 1045) is retried at most [`AUTH_RETRY_LIMIT`] time(s), with a
+//!   `28P01`, MySQL errno 1045, or only a message saying so) is retried at most [`AUTH_RETRY_LIMIT`] time(s), with a
 //!   forced-fresh token ([`TokenProvider::fresh_token`](crate::TokenProvider::fresh_token):
 //!   cached token and credentials dropped, credentials re-resolved).
 
@@ -254,6 +254,11 @@ pub const PG_AUTH_FAILURE_SQLSTATES: [&str; 2] = ["28000", "28P01"];
 /// MySQL's `ER_ACCESS_DENIED_ERROR`: what Aurora MySQL (and MariaDB) answer a refused token with.
 pub const MYSQL_ACCESS_DENIED: i64 = 1045;
 
+/// What drivers that report a refused login only in their message text say (psycopg2, psycopg
+/// 3 connection errors): PostgreSQL's PAM and password failures, MySQL's access denied.
+pub const AUTH_FAILURE_MESSAGES: [&str; 3] =
+    ["PAM authentication failed", "password authentication failed", "Access denied for user"];
+
 /// What a driver reported about a failed login, as far as the retry rule needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoginFailure<'a> {
@@ -261,16 +266,19 @@ pub enum LoginFailure<'a> {
     Postgres(Option<&'a str>),
     /// A MySQL / MariaDB error with this error number (`None`: no server error).
     Mysql(Option<i64>),
+    /// Only the error's message text (a driver that keeps the server's code to itself).
+    Message(&'a str),
 }
 
 impl LoginFailure<'_> {
     /// Whether the server refused the login's credentials (the token), as opposed to anything
     /// else (network, TLS, an unknown database, too many connections): see
-    /// [`PG_AUTH_FAILURE_SQLSTATES`] and [`MYSQL_ACCESS_DENIED`].
+    /// [`PG_AUTH_FAILURE_SQLSTATES`], [`MYSQL_ACCESS_DENIED`] and [`AUTH_FAILURE_MESSAGES`].
     pub fn is_auth_failure(self) -> bool {
         match self {
             LoginFailure::Postgres(Some(state)) => PG_AUTH_FAILURE_SQLSTATES.contains(&state),
             LoginFailure::Mysql(Some(errno)) => errno == MYSQL_ACCESS_DENIED,
+            LoginFailure::Message(text) => AUTH_FAILURE_MESSAGES.iter().any(|m| text.contains(m)),
             LoginFailure::Postgres(None) | LoginFailure::Mysql(None) => false,
         }
     }
@@ -395,6 +403,17 @@ mod tests {
         for state in [Some("3D000"), Some("53300"), Some("28"), Some("28p01"), Some(""), Some("ECONNREFUSED"), None] {
             assert!(!LoginFailure::Postgres(state).is_auth_failure(), "{state:?}");
             assert!(!LoginFailure::Postgres(state).retry(1), "{state:?}");
+        }
+        for text in [
+            "FATAL:  PAM authentication failed for user \"app\"",
+            "connection failed: FATAL:  password authentication failed for user \"app\"",
+            "(1045, \"Access denied for user 'app'@'10.0.0.1' (using password: YES)\")",
+        ] {
+            assert!(LoginFailure::Message(text).is_auth_failure(), "{text}");
+            assert!(LoginFailure::Message(text).retry(1) && !LoginFailure::Message(text).retry(2), "{text}");
+        }
+        for text in ["", "database \"x\" does not exist", "too many connections", "pam authentication FAILED"] {
+            assert!(!LoginFailure::Message(text).is_auth_failure(), "{text}");
         }
         assert!(LoginFailure::Mysql(Some(1045)).retry(1));
         assert!(!LoginFailure::Mysql(Some(1045)).retry(2));

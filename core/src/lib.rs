@@ -70,7 +70,7 @@ pub use connection::{
 pub use coerce::{expiry_from_unix_seconds, integer_from_f64, string_from_utf16};
 pub use integration::{
     dsql_hostname, dsql_kind_for_user, is_dsql_cluster_id, pg_sslmode, retry_auth_failure, LoginFailure, SigningTarget,
-    AUTH_RETRY_LIMIT, DEFAULT_PG_SSLMODE, DSQL_ADMIN_USER, DSQL_CLUSTER_ID_LEN, MYSQL_ACCESS_DENIED, PG_AUTH_FAILURE_SQLSTATES,
+    AUTH_FAILURE_MESSAGES, AUTH_RETRY_LIMIT, DEFAULT_PG_SSLMODE, DSQL_ADMIN_USER, DSQL_CLUSTER_ID_LEN, MYSQL_ACCESS_DENIED, PG_AUTH_FAILURE_SQLSTATES,
     login_for, DSQL_PORT,
 };
 pub use credential_cache::{CredentialCache, DEFAULT_FETCH_WAIT, FAILED_FETCH_BACKOFF};

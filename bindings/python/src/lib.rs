@@ -220,6 +220,7 @@ fn _auroraiam(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(connect::_connect_target, m)?)?;
     m.add_function(wrap_pyfunction!(connect::_pg_sslmode, m)?)?;
     m.add_function(wrap_pyfunction!(connect::_retry_auth_failure, m)?)?;
+    m.add_function(wrap_pyfunction!(connect::_is_auth_failure, m)?)?;
     m.add_function(wrap_pyfunction!(default_chain::_reset_default_chain, m)?)?;
     m.add_function(wrap_pyfunction!(default_chain::_has_default_chain, m)?)?;
     policy::add(m)?;

@@ -41,6 +41,35 @@ def test_sslmode_and_retry_policy() -> None:
     assert [native._retry_auth_failure(n) for n in (0, 1, 2)] == [False, True, False]
 
 
+def test_auth_failures_are_the_cores_rule() -> None:
+    assert native._is_auth_failure("28P01") and native._is_auth_failure("28000")
+    assert native._is_auth_failure(errno=1045)
+    assert native._is_auth_failure(message='FATAL:  PAM authentication failed for user "app"')
+    assert not native._is_auth_failure("3D000", 1049, 'database "x" does not exist')
+    assert not native._is_auth_failure()
+    # Values of other types count as absent, never raise.
+    assert not native._is_auth_failure(28000, "1045", b"PAM authentication failed")
+    assert not native._is_auth_failure(errno=2**80)
+
+
+def test_driver_errors_are_recognised_through_wrappers() -> None:
+    from auroraiam._integration import is_auth_failure
+
+    class PgError(Exception):
+        sqlstate = "28P01"
+
+    class Psycopg2Error(Exception):
+        pgcode = "28000"
+
+    wrapped = RuntimeError("pool failed")
+    wrapped.__cause__ = PgError("refused")
+    assert is_auth_failure(PgError()) and is_auth_failure(Psycopg2Error()) and is_auth_failure(wrapped)
+    assert is_auth_failure(Exception(1045, "Access denied for user 'app'@'h' (using password: YES)"))
+    assert is_auth_failure(Exception('connection failed: FATAL:  password authentication failed for user "app"'))
+    assert not is_auth_failure(Exception(1049, "Unknown database 'x'"))
+    assert not is_auth_failure(ConnectionRefusedError(111, "Connection refused"))
+
+
 def test_fresh_token_re_resolves_the_credentials() -> None:
     calls = []
 

@@ -25,6 +25,7 @@ __all__ = [
     "_connect_target",
     "_pg_sslmode",
     "_retry_auth_failure",
+    "_is_auth_failure",
     "_reset_default_chain",
     "_has_default_chain",
     "CreateUserSql",
@@ -291,6 +292,9 @@ def _pg_sslmode(mode: str | None) -> str:
     """The PostgreSQL sslmode to use (``None``: verify-full); modes without TLS are refused."""
 def _retry_auth_failure(failed_attempts: int) -> bool:
     """Whether a login refused for authentication after that many attempts is retried."""
+def _is_auth_failure(sqlstate: object = None, errno: object = None, message: object = None) -> bool:
+    """Whether a driver error with this SQLSTATE, MySQL error number or message is the server
+    refusing the login's credentials (the core's rule); values of other types count as absent."""
 def _reset_default_chain() -> None: ...
 def _has_default_chain() -> bool: ...
 

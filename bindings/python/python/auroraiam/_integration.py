@@ -1,8 +1,9 @@
 """What every driver integration shares (``auroraiam.psycopg``, ``.sqlalchemy``, ...).
 
 The rules come from the core (``ConnectTarget``: region inference, DSQL cluster-id expansion and
-admin token kind; ``pg_sslmode``: TLS required; ``retry_auth_failure``: one retry); this module
-wires them to drivers: which exception is an authentication failure, how TLS options are
+admin token kind; ``pg_sslmode``: TLS required; ``LoginFailure``: which SQLSTATEs, MySQL error
+numbers and messages mean a refused login; ``retry_auth_failure``: one retry); this module wires
+them to drivers: where an exception keeps its SQLSTATE or error number, how TLS options are
 spelled, how a connect call gets its token. Imports no driver.
 """
 
@@ -12,7 +13,7 @@ import logging
 import os
 import threading
 
-from auroraiam._auroraiam import _connect_target, _pg_sslmode, _retry_auth_failure
+from auroraiam._auroraiam import _connect_target, _is_auth_failure, _pg_sslmode, _retry_auth_failure
 from auroraiam._errors import InvalidParameterError
 
 TYPE_CHECKING = False
@@ -34,10 +35,6 @@ log = logging.getLogger("auroraiam")
 
 #: Keyword arguments every integration takes for itself (never passed to a driver).
 AUTH_OPTIONS = ("region", "credentials", "profile", "expires_in", "refresh_margin", "dsql", "signer")
-#: SQLSTATEs of a refused PostgreSQL login; MySQL/MariaDB's "Access denied" error number.
-_PG_AUTH_SQLSTATES = frozenset({"28P01", "28000"})
-_MYSQL_ACCESS_DENIED = 1045
-_AUTH_MESSAGES = ("PAM authentication failed", "password authentication failed", "Access denied for user")
 
 
 def invalid(message: str) -> InvalidParameterError:
@@ -151,20 +148,16 @@ def _key_part(value: Any) -> Any:
 
 def is_auth_failure(exc: BaseException) -> bool:
     """Whether ``exc`` (a driver's exception, or one wrapping it) is the server refusing the
-    login's credentials: SQLSTATE 28P01/28000, MySQL error 1045, or a driver that reports them
-    only in its message (psycopg2, psycopg 3 connection errors)."""
+    login's credentials, by the core's rule (``_is_auth_failure``: SQLSTATE 28P01/28000, MySQL
+    error 1045, or a message saying so, for psycopg2 and psycopg 3 connection errors). Looks at
+    ``exc`` and up to four exceptions it wraps (``.orig``, ``__cause__``)."""
     seen = 0
     e: BaseException | None = exc
     while e is not None and seen < 5:
         seen += 1
-        for attr in ("sqlstate", "pgcode"):
-            if getattr(e, attr, None) in _PG_AUTH_SQLSTATES:
-                return True
         args = getattr(e, "args", ())
-        if args and args[0] == _MYSQL_ACCESS_DENIED:
-            return True
-        text = str(e)
-        if any(m in text for m in _AUTH_MESSAGES):
+        errno = args[0] if args else None
+        if _is_auth_failure(getattr(e, "sqlstate", None), errno, str(e)) or _is_auth_failure(getattr(e, "pgcode", None)):
             return True
         e = getattr(e, "orig", None) or e.__cause__
     return False
