@@ -9,8 +9,8 @@
 use std::ffi::CString;
 use std::ptr;
 
-use auroraiam::policy::{dsql_connect_policy as core_dsql, explain_policy_json, rds_connect_policy as core_rds, ConnectRequest};
-use auroraiam::{create_user_sql as core_create_user_sql, parse_token, DbUser, Error, ErrorCode, SqlDialect};
+use auroraiam::policy::{dsql_connect_policy as core_dsql, explain_policy_json, rds_connect_policy as core_rds, FieldNames, LoginFields};
+use auroraiam::{create_user_sql as core_create_user_sql, DbUser, SqlDialect};
 use napi::{sys, Env};
 use napi_derive::napi;
 
@@ -250,13 +250,16 @@ pub fn explain_policy(env: Env, policy: JsAny, login: Option<JsAny>) -> napi::Re
             Some(l) if !js.kind(l)?.is_absent() => {
                 js.expect_object(l, "login")?;
                 let token = optional(js, l, "token")?;
-                request(
-                    optional(js, l, "accountId")?.as_deref(),
-                    optional(js, l, "region")?.as_deref(),
-                    optional(js, l, "resourceId")?.as_deref(),
-                    optional(js, l, "user")?.as_deref(),
-                    token.as_deref(),
-                )?
+                let (account, region) = (optional(js, l, "accountId")?, optional(js, l, "region")?);
+                let (resource, user) = (optional(js, l, "resourceId")?, optional(js, l, "user")?);
+                let login = LoginFields {
+                    account_id: account.as_deref(),
+                    region: region.as_deref(),
+                    resource_id: resource.as_deref(),
+                    user: user.as_deref(),
+                    token: token.as_deref(),
+                };
+                login.request(FieldNames::CAMEL_CASE)?
             }
             _ => None,
         };
@@ -292,33 +295,6 @@ pub fn create_user_sql(env: Env, options: JsAny) -> napi::Result<JsAny> {
         set(js, result, "sql", js.new_string(&created.sql())?)?;
         Ok(result)
     })().map(JsAny))
-}
-
-/// The login to decide: none (no field given), the one a token is for, or an RDS login.
-fn request(
-    account: Option<&str>,
-    region: Option<&str>,
-    resource: Option<&str>,
-    user: Option<&str>,
-    token: Option<&str>,
-) -> Result<Option<ConnectRequest>, Failure> {
-    let missing = |name: &str, why: &str| Error::new(ErrorCode::InvalidArgument, format!("{name} is required {why}"));
-    if let Some(token) = token {
-        if region.is_some() || user.is_some() {
-            return Err(Error::new(ErrorCode::InvalidArgument, "with token, the region and user come from the token: pass no region or user").into());
-        }
-        let account = account.ok_or_else(|| missing("accountId", "with token"))?;
-        return Ok(Some(ConnectRequest::from_token(&parse_token(token)?, account, resource)?));
-    }
-    if account.is_none() && region.is_none() && resource.is_none() && user.is_none() {
-        return Ok(None);
-    }
-    let why = "to decide a login (accountId, region, resourceId and user)";
-    let account = account.ok_or_else(|| missing("accountId", why))?;
-    let region = region.ok_or_else(|| missing("region", why))?;
-    let resource = resource.ok_or_else(|| missing("resourceId", why))?;
-    let user = user.ok_or_else(|| missing("user", why))?;
-    Ok(Some(ConnectRequest::rds(region, account, resource, user)?))
 }
 
 /// `object[name]`.

@@ -5,8 +5,8 @@
 //! (`auroraiam::policy`, `auroraiam::create_user_sql`); this module converts arguments and
 //! results only. Not a hot path: ordinary pyo3 functions.
 
-use auroraiam::policy::{dsql_connect_policy as core_dsql, explain_policy_json, rds_connect_policy as core_rds, ConnectRequest};
-use auroraiam::{create_user_sql as core_create_user_sql, parse_token, DbUser, Error, ErrorCode, SqlDialect};
+use auroraiam::policy::{dsql_connect_policy as core_dsql, explain_policy_json, rds_connect_policy as core_rds, FieldNames, LoginFields};
+use auroraiam::{create_user_sql as core_create_user_sql, DbUser, SqlDialect};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString, PyTuple};
 
@@ -98,35 +98,9 @@ pub(crate) fn _explain_policy_json(
     let resource = optional_text(resource_id, "resource_id")?;
     let user = optional_text(user, "user")?;
     let token = optional_text(token, "token")?;
-    let request = login(account, region, resource, user, token).or_raise(py)?;
+    let login = LoginFields { account_id: account, region, resource_id: resource, user, token };
+    let request = login.request(FieldNames::SNAKE_CASE).or_raise(py)?;
     explain_policy_json(policy, request.as_ref()).or_raise(py)
-}
-
-/// The login to decide: none (no login argument given), the one a token is for, or an RDS login.
-fn login(
-    account: Option<&str>,
-    region: Option<&str>,
-    resource: Option<&str>,
-    user: Option<&str>,
-    token: Option<&str>,
-) -> auroraiam::Result<Option<ConnectRequest>> {
-    let missing = |name: &str, why: &str| Error::new(ErrorCode::InvalidArgument, format!("{name} is required {why}"));
-    if let Some(token) = token {
-        if region.is_some() || user.is_some() {
-            return Err(Error::new(ErrorCode::InvalidArgument, "with token, the region and user come from the token: pass no region or user"));
-        }
-        let account = account.ok_or_else(|| missing("account_id", "with token"))?;
-        return ConnectRequest::from_token(&parse_token(token)?, account, resource).map(Some);
-    }
-    if account.is_none() && region.is_none() && resource.is_none() && user.is_none() {
-        return Ok(None);
-    }
-    let why = "to decide a login (account_id, region, resource_id and user)";
-    let account = account.ok_or_else(|| missing("account_id", why))?;
-    let region = region.ok_or_else(|| missing("region", why))?;
-    let resource = resource.ok_or_else(|| missing("resource_id", why))?;
-    let user = user.ok_or_else(|| missing("user", why))?;
-    ConnectRequest::rds(region, account, resource, user).map(Some)
 }
 
 /// The SQL creating an IAM-authenticated database user (`create_user_sql`). Immutable.

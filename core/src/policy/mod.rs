@@ -9,10 +9,12 @@ mod document;
 mod explain;
 mod glob;
 mod json;
+mod login;
 
 pub use arn::{
     dsql_cluster_arn, dsql_cluster_from_hostname, partition_for_region, rds_db_user_arn, validate_account_id,
     validate_dsql_cluster_id, validate_iam_role_arn, validate_rds_resource_id, DbUser, RdsResourceKind, PARTITIONS,
 };
 pub use document::{dsql_connect_policy, rds_connect_policy, ConnectAction, PolicyBuilder};
+pub use login::{FieldNames, LoginFields};
 pub use explain::{explain_policy, explain_policy_json, ConnectRequest, Decision, Effect, Grant, Outcome, PolicyExplanation, PolicyNote};
