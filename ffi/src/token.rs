@@ -28,116 +28,29 @@ impl When {
     }
 }
 
-/// The arguments of an RDS token, converted; the core does every check.
-struct Rds<'a> {
-    hostname: &'a str,
-    port: i64,
-    username: &'a str,
-    region: Option<&'a str>,
-    expires_in: i64,
-}
-
-/// The arguments of a DSQL token, converted; the core does every check.
-struct Dsql<'a> {
-    hostname: &'a str,
-    admin: bool,
-    region: Option<&'a str>,
-    expires_in: i64,
-}
-
-impl<'a> Rds<'a> {
-    fn request(&self) -> TokenRequestBuilder<'a> {
-        TokenRequest::rds(self.hostname, self.port, self.username)
-            .maybe_region(self.region)
-            .expires_in_secs(self.expires_in)
-    }
-}
-
-impl<'a> Dsql<'a> {
-    fn request(&self) -> TokenRequestBuilder<'a> {
-        TokenRequest::dsql(self.hostname, self.admin)
-            .maybe_region(self.region)
-            .expires_in_secs(self.expires_in)
-    }
-}
-
-/// Signs the request of either kind (the core validates it) and hands the token out.
-fn sign(
-    signer: &auroraiam_signer,
-    request: TokenRequestBuilder<'_>,
-    when: When,
-    out: Out<*mut c_char>,
-) -> Result<(), Failure> {
-    let request = request.build()?;
-    let token = signer.inner.sign(&request, when.signing_time()?)?;
-    // SAFETY: `out` was checked non-NULL; the caller promised it is writable.
-    unsafe { out.write(token_into_raw(token.as_str())) };
-    Ok(())
-}
-
-/// RDS arguments as NUL-terminated strings.
+/// Signs the request `request` reads from the caller's arguments with `signer` at `when` and
+/// stores the token in `*token_out`, inside [`call`]. Arguments are checked in the order the
+/// exports list them: the signer, the request's strings, then `token_out`. One path for every
+/// token kind; only `request` differs.
 ///
 /// # Safety
-/// As `auroraiam_signer_rds_token`.
-#[allow(clippy::too_many_arguments)]
-unsafe fn rds_c_strings(
+/// `signer` is NULL or live; `request` reads only pointers valid for the call.
+unsafe fn sign<'a>(
     function: &'static str,
     signer: *const auroraiam_signer,
-    hostname: *const c_char,
-    port: i64,
-    username: *const c_char,
-    region: *const c_char,
-    expires_in: i64,
     when: When,
     token_out: *mut *mut c_char,
+    request: impl FnOnce() -> Result<TokenRequestBuilder<'a>, Failure>,
 ) -> auroraiam_result {
     call(function, || {
         // SAFETY: the caller's contract.
-        let (signer, args) = unsafe {
-            (
-                object_arg(signer, "signer")?,
-                Rds {
-                    hostname: str_arg(hostname, "hostname")?,
-                    port,
-                    username: str_arg(username, "username")?,
-                    region: opt_str_arg(region, "region")?,
-                    expires_in,
-                },
-            )
-        };
-        sign(signer, args.request(), when, Out::new(token_out, "token_out")?)
-    })
-}
-
-/// DSQL arguments as NUL-terminated strings.
-///
-/// # Safety
-/// As `auroraiam_signer_dsql_token`.
-#[allow(clippy::too_many_arguments)]
-unsafe fn dsql_c_strings(
-    function: &'static str,
-    signer: *const auroraiam_signer,
-    hostname: *const c_char,
-    admin: bool,
-    region: *const c_char,
-    expires_in: i64,
-    when: When,
-    token_out: *mut *mut c_char,
-) -> auroraiam_result {
-    call(function, || {
-        // SAFETY: the caller's contract.
-        let (signer, args) = unsafe {
-            (
-                object_arg(signer, "signer")?,
-                Dsql {
-                    hostname: str_arg(hostname, "hostname")?,
-                    admin,
-                    region: opt_str_arg(region, "region")?,
-                    expires_in,
-                },
-            )
-        };
-        sign(signer, args.request(), when, Out::new(token_out, "token_out")?)
+        let signer = unsafe { object_arg(signer, "signer")? };
+        let request = request()?;
+        let out = Out::new(token_out, "token_out")?;
+        let token = signer.inner.sign(&request.build()?, when.signing_time()?)?;
+        // SAFETY: `out` was checked non-NULL; the caller promised it is writable.
+        unsafe { out.write(token_into_raw(token.as_str())) };
+        Ok(())
     })
 }
 
@@ -181,19 +94,13 @@ pub unsafe extern "C" fn auroraiam_signer_rds_token(
     signing_time: i64,
     token_out: *mut *mut c_char,
 ) -> auroraiam_result {
-    // SAFETY: forwarded contract.
+    // SAFETY: the caller's contract above; the pointers are read inside the call.
     unsafe {
-        rds_c_strings(
-            "auroraiam_signer_rds_token",
-            signer,
-            hostname,
-            port,
-            username,
-            region,
-            expires_in,
-            When::At(signing_time),
-            token_out,
-        )
+        sign("auroraiam_signer_rds_token", signer, When::At(signing_time), token_out, || {
+            Ok(TokenRequest::rds(str_arg(hostname, "hostname")?, port, str_arg(username, "username")?)
+                .maybe_region(opt_str_arg(region, "region")?)
+                .expires_in_secs(expires_in))
+        })
     }
 }
 
@@ -214,19 +121,13 @@ pub unsafe extern "C" fn auroraiam_signer_rds_token_now(
     expires_in: i64,
     token_out: *mut *mut c_char,
 ) -> auroraiam_result {
-    // SAFETY: forwarded contract.
+    // SAFETY: the caller's contract above; the pointers are read inside the call.
     unsafe {
-        rds_c_strings(
-            "auroraiam_signer_rds_token_now",
-            signer,
-            hostname,
-            port,
-            username,
-            region,
-            expires_in,
-            When::Now,
-            token_out,
-        )
+        sign("auroraiam_signer_rds_token_now", signer, When::Now, token_out, || {
+            Ok(TokenRequest::rds(str_arg(hostname, "hostname")?, port, str_arg(username, "username")?)
+                .maybe_region(opt_str_arg(region, "region")?)
+                .expires_in_secs(expires_in))
+        })
     }
 }
 
@@ -258,25 +159,15 @@ pub unsafe extern "C" fn auroraiam_signer_rds_token_len(
     signing_time: i64,
     token_out: *mut *mut c_char,
 ) -> auroraiam_result {
-    call("auroraiam_signer_rds_token_len", || {
-        // SAFETY: the caller's contract above.
-        let (signer, args) = unsafe {
-            (
-                object_arg(signer, "signer")?,
-                Rds {
-                    hostname: bytes_arg(hostname, hostname_len, "hostname")?,
-                    port,
-                    username: bytes_arg(username, username_len, "username")?,
-                    region: opt_bytes_arg(region, region_len, "region")?,
-                    expires_in,
-                },
-            )
-        };
-        sign(signer, args.request(),
-            When::At(signing_time),
-            Out::new(token_out, "token_out")?,
-        )
-    })
+    // SAFETY: the caller's contract above; the pointers are read inside the call.
+    unsafe {
+        sign("auroraiam_signer_rds_token_len", signer, When::At(signing_time), token_out, || {
+            let hostname = bytes_arg(hostname, hostname_len, "hostname")?;
+            Ok(TokenRequest::rds(hostname, port, bytes_arg(username, username_len, "username")?)
+                .maybe_region(opt_bytes_arg(region, region_len, "region")?)
+                .expires_in_secs(expires_in))
+        })
+    }
 }
 
 /// Generates an Aurora DSQL authentication token for `hostname`, signed at `signing_time`:
@@ -310,18 +201,13 @@ pub unsafe extern "C" fn auroraiam_signer_dsql_token(
     signing_time: i64,
     token_out: *mut *mut c_char,
 ) -> auroraiam_result {
-    // SAFETY: forwarded contract.
+    // SAFETY: the caller's contract above; the pointers are read inside the call.
     unsafe {
-        dsql_c_strings(
-            "auroraiam_signer_dsql_token",
-            signer,
-            hostname,
-            admin,
-            region,
-            expires_in,
-            When::At(signing_time),
-            token_out,
-        )
+        sign("auroraiam_signer_dsql_token", signer, When::At(signing_time), token_out, || {
+            Ok(TokenRequest::dsql(str_arg(hostname, "hostname")?, admin)
+                .maybe_region(opt_str_arg(region, "region")?)
+                .expires_in_secs(expires_in))
+        })
     }
 }
 
@@ -340,18 +226,13 @@ pub unsafe extern "C" fn auroraiam_signer_dsql_token_now(
     expires_in: i64,
     token_out: *mut *mut c_char,
 ) -> auroraiam_result {
-    // SAFETY: forwarded contract.
+    // SAFETY: the caller's contract above; the pointers are read inside the call.
     unsafe {
-        dsql_c_strings(
-            "auroraiam_signer_dsql_token_now",
-            signer,
-            hostname,
-            admin,
-            region,
-            expires_in,
-            When::Now,
-            token_out,
-        )
+        sign("auroraiam_signer_dsql_token_now", signer, When::Now, token_out, || {
+            Ok(TokenRequest::dsql(str_arg(hostname, "hostname")?, admin)
+                .maybe_region(opt_str_arg(region, "region")?)
+                .expires_in_secs(expires_in))
+        })
     }
 }
 
@@ -374,24 +255,14 @@ pub unsafe extern "C" fn auroraiam_signer_dsql_token_len(
     signing_time: i64,
     token_out: *mut *mut c_char,
 ) -> auroraiam_result {
-    call("auroraiam_signer_dsql_token_len", || {
-        // SAFETY: the caller's contract above.
-        let (signer, args) = unsafe {
-            (
-                object_arg(signer, "signer")?,
-                Dsql {
-                    hostname: bytes_arg(hostname, hostname_len, "hostname")?,
-                    admin,
-                    region: opt_bytes_arg(region, region_len, "region")?,
-                    expires_in,
-                },
-            )
-        };
-        sign(signer, args.request(),
-            When::At(signing_time),
-            Out::new(token_out, "token_out")?,
-        )
-    })
+    // SAFETY: the caller's contract above; the pointers are read inside the call.
+    unsafe {
+        sign("auroraiam_signer_dsql_token_len", signer, When::At(signing_time), token_out, || {
+            Ok(TokenRequest::dsql(bytes_arg(hostname, hostname_len, "hostname")?, admin)
+                .maybe_region(opt_bytes_arg(region, region_len, "region")?)
+                .expires_in_secs(expires_in))
+        })
+    }
 }
 
 /// Wipes a token (overwrites every byte of its buffer with zeros) and frees it. NULL is a no-op.
