@@ -141,80 +141,59 @@ async function provided(signer, provider, kind, shape, forceRefresh) {
   return signWith(signer, kind, shape, true, identity)
 }
 
-// After `invalidate()`, the next call to a provider function asks for fresh credentials.
-class Signer extends binding.Signer {
-  #provider
-  #forceRefresh = false
-  constructor(options) {
-    super(options)
-    this.#provider = this._credentialProvider()
-  }
+// What `Signer` and `DsqlSigner` share, over the addon's class `Native`: the provider function
+// (if the options gave one) and, after `invalidate()`, asking it for fresh credentials on the
+// next call. `_token(kind, shape, later)` is every token method: the provider function's
+// token, else the token the addon hands out at once, else the addon's own method `later`.
+function withProvider(Native) {
+  return class extends Native {
+    #provider
+    #forceRefresh = false
+    constructor(options) {
+      super(options)
+      this.#provider = this._credentialProvider()
+    }
 
-  invalidate() {
-    super.invalidate()
-    this.#forceRefresh = this.#provider !== undefined
-  }
+    invalidate() {
+      super.invalidate()
+      this.#forceRefresh = this.#provider !== undefined
+    }
 
-  #provided(kind, shape) {
-    const force = this.#forceRefresh
-    this.#forceRefresh = false
-    return provided(this, this.#provider, kind, shape, force)
-  }
-
-  async getAuthToken() {
-    const provider = this.#provider
-    if (provider !== undefined) return this.#provided(RDS, TOKEN)
-    return this._tokenNow(RDS, TOKEN) ?? super.getAuthToken()
-  }
-
-  async getAuthTokenWithExpiry() {
-    const provider = this.#provider
-    if (provider !== undefined) return this.#provided(RDS, WITH_EXPIRY)
-    return this._tokenNow(RDS, WITH_EXPIRY) ?? super.getAuthTokenWithExpiry()
+    _token(kind, shape, later) {
+      const provider = this.#provider
+      if (provider === undefined) return this._tokenNow(kind, shape) ?? later.call(this)
+      const force = this.#forceRefresh
+      this.#forceRefresh = false
+      return provided(this, provider, kind, shape, force)
+    }
   }
 }
 
-class DsqlSigner extends binding.DsqlSigner {
-  #provider
-  #forceRefresh = false
-  constructor(options) {
-    super(options)
-    this.#provider = this._credentialProvider()
+class Signer extends withProvider(binding.Signer) {
+  async getAuthToken() {
+    return this._token(RDS, TOKEN, super.getAuthToken)
   }
 
-  invalidate() {
-    super.invalidate()
-    this.#forceRefresh = this.#provider !== undefined
+  async getAuthTokenWithExpiry() {
+    return this._token(RDS, WITH_EXPIRY, super.getAuthTokenWithExpiry)
   }
+}
 
-  #provided(kind, shape) {
-    const force = this.#forceRefresh
-    this.#forceRefresh = false
-    return provided(this, this.#provider, kind, shape, force)
-  }
-
+class DsqlSigner extends withProvider(binding.DsqlSigner) {
   async getDbConnectAuthToken() {
-    const provider = this.#provider
-    if (provider !== undefined) return this.#provided(DSQL, TOKEN)
-    return this._tokenNow(DSQL, TOKEN) ?? super.getDbConnectAuthToken()
+    return this._token(DSQL, TOKEN, super.getDbConnectAuthToken)
   }
 
   async getDbConnectAdminAuthToken() {
-    const provider = this.#provider
-    if (provider !== undefined) return this.#provided(DSQL_ADMIN, TOKEN)
-    return this._tokenNow(DSQL_ADMIN, TOKEN) ?? super.getDbConnectAdminAuthToken()
+    return this._token(DSQL_ADMIN, TOKEN, super.getDbConnectAdminAuthToken)
   }
 
   async getDbConnectAuthTokenWithExpiry() {
-    const provider = this.#provider
-    if (provider !== undefined) return this.#provided(DSQL, WITH_EXPIRY)
-    return this._tokenNow(DSQL, WITH_EXPIRY) ?? super.getDbConnectAuthTokenWithExpiry()
+    return this._token(DSQL, WITH_EXPIRY, super.getDbConnectAuthTokenWithExpiry)
   }
 
   async getDbConnectAdminAuthTokenWithExpiry() {
-    const provider = this.#provider
-    if (provider !== undefined) return this.#provided(DSQL_ADMIN, WITH_EXPIRY)
-    return this._tokenNow(DSQL_ADMIN, WITH_EXPIRY) ?? super.getDbConnectAdminAuthTokenWithExpiry()
+    return this._token(DSQL_ADMIN, WITH_EXPIRY, super.getDbConnectAdminAuthTokenWithExpiry)
   }
 }
 
