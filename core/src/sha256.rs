@@ -1,7 +1,15 @@
 //! SHA-256 on whole 64-byte blocks: the signer lays out and pads its messages itself (their
 //! lengths are known in advance), so hashing is `sha2::compress256` over contiguous buffers.
+//!
+//! The per-token messages are kept as slices of [`Block`]s (the type `compress256` takes), so
+//! that each contiguous run of blocks is one call of `compress256`: every call loads, shuffles
+//! and stores the state again, and one call per block cost a token tens of nanoseconds.
 
+use sha2::digest::generic_array::typenum::U64;
 use sha2::digest::generic_array::GenericArray;
+
+/// One 64-byte SHA-256 message block (what `sha2::compress256` absorbs).
+pub(crate) type Block = GenericArray<u8, U64>;
 
 /// SHA-256's initial state.
 pub(crate) const SHA256_IV: [u32; 8] = [
@@ -16,6 +24,33 @@ pub(crate) fn compress(state: &mut [u32; 8], blocks: &[u8]) {
         #[cfg(test)]
         counter::add(1);
         sha2::compress256(state, std::slice::from_ref(GenericArray::from_slice(block)));
+    }
+}
+
+/// Absorbs `blocks` into `state` with a single call of `sha2::compress256`.
+#[inline]
+pub(crate) fn compress_blocks(state: &mut [u32; 8], blocks: &[Block]) {
+    #[cfg(test)]
+    counter::add(blocks.len() as u64);
+    sha2::compress256(state, blocks);
+}
+
+/// `bytes` (a multiple of 64 long) as blocks.
+pub(crate) fn to_blocks(bytes: &[u8]) -> Vec<Block> {
+    debug_assert_eq!(bytes.len() % 64, 0);
+    bytes.chunks_exact(64).map(Block::clone_from_slice).collect()
+}
+
+/// Writes `bytes` at byte offset `at` of the blocks taken as one buffer (across a block
+/// boundary if need be).
+#[inline]
+pub(crate) fn write_at(blocks: &mut [Block], mut at: usize, mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        let offset = at % 64;
+        let n = (64 - offset).min(bytes.len());
+        blocks[at / 64][offset..offset + n].copy_from_slice(&bytes[..n]);
+        at += n;
+        bytes = &bytes[n..];
     }
 }
 
@@ -74,6 +109,21 @@ mod tests {
             let mut state = SHA256_IV;
             compress(&mut state, &padded);
             assert_eq!(digest_bytes(&state)[..], Sha256::digest(&message)[..], "len {len}");
+            let mut state = SHA256_IV;
+            compress_blocks(&mut state, &to_blocks(&padded));
+            assert_eq!(digest_bytes(&state)[..], Sha256::digest(&message)[..], "len {len}");
+        }
+    }
+
+    #[test]
+    fn write_at_crosses_block_boundaries() {
+        let bytes: Vec<u8> = (1..=70).collect();
+        for at in [0usize, 5, 58, 63, 64, 100, 122] {
+            let mut blocks = [Block::default(); 3];
+            write_at(&mut blocks, at, &bytes);
+            let flat: Vec<u8> = blocks.iter().flat_map(|b| b.iter().copied()).collect();
+            assert_eq!(&flat[at..at + 70], &bytes[..], "at {at}");
+            assert!(flat[..at].iter().chain(&flat[at + 70..]).all(|b| *b == 0), "at {at}");
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Signing entry points: a reusable [`Signer`] and the one-shot [`generate_token`].
 
 use std::fmt;
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 
 use crate::credentials::{validate_credentials, Credentials};
 use crate::error::{Error, ErrorCode, Result};
@@ -15,19 +15,28 @@ use crate::token::{AuthToken, TokenOutput};
 /// day, and each request's token layout too (a token then costs the SHA-256 compressions its
 /// time of day changes, a few copies and one allocation).
 ///
+/// The first eight layouts a signer makes (requests × days) are found without
+/// taking a lock (no atomic read-modify-write, which on x86 also waits for pending stores);
+/// later ones, as for a signer kept for more days or used for more databases than that, under a
+/// shared lock.
+///
 /// Immutable and `Send + Sync`: share one across threads.
 pub struct Signer {
     credentials: Credentials,
     /// The session token percent-encoded once (it is part of every token).
     encoded_session_token: Option<zeroize::Zeroizing<String>>,
     keys: SigningKeyCache,
-    /// Token layouts by request and day (bounded).
+    /// The first layouts made, each set once and then read without a lock.
+    pinned: [OnceLock<Box<Template>>; Signer::PINNED],
+    /// Later token layouts by request and day (bounded).
     templates: RwLock<Vec<Template>>,
 }
 
 impl Signer {
-    /// Token layouts kept at most (requests × days in use at once).
+    /// Token layouts kept at most under the lock (requests × days in use at once).
     const TEMPLATES: usize = 16;
+    /// Token layouts read without a lock: the first this many made.
+    const PINNED: usize = 8;
 
     /// Validates `credentials` and prepares empty caches.
     pub fn new(credentials: Credentials) -> Result<Self> {
@@ -40,6 +49,7 @@ impl Signer {
             credentials,
             encoded_session_token,
             keys: SigningKeyCache::new(),
+            pinned: Default::default(),
             templates: RwLock::new(Vec::new()),
         })
     }
@@ -71,6 +81,13 @@ impl Signer {
     /// Runs `f` with `request`'s layout for the day of `signing_time`, made (and kept) if needed.
     fn with_template<R>(&self, request: &TokenRequest<'_>, signing_time: SigningTime, f: impl FnOnce(&Template) -> R) -> R {
         let day = day_of(signing_time);
+        for slot in &self.pinned {
+            match slot.get() {
+                Some(template) if template.is_for(request, day) => return f(template),
+                Some(_) => {}
+                None => break,
+            }
+        }
         if let Ok(templates) = self.templates.read() {
             if let Some(template) = templates.iter().find(|t| t.is_for(request, day)) {
                 return f(template);
@@ -98,8 +115,21 @@ impl Signer {
             key,
         );
         let result = f(&template);
+        let day = day_of(signing_time);
+        // Pinned if a slot is free (and no other thread pinned the same layout meanwhile).
+        let mut template = Box::new(template);
+        for slot in &self.pinned {
+            match slot.get() {
+                Some(pinned) if pinned.is_for(request, day) => return result,
+                Some(_) => {}
+                None => match slot.set(template) {
+                    Ok(()) => return result,
+                    Err(lost_race) => template = lost_race,
+                },
+            }
+        }
+        let template = *template;
         if let Ok(mut templates) = self.templates.write() {
-            let day = day_of(signing_time);
             if !templates.iter().any(|t| t.is_for(request, day)) {
                 if templates.len() >= Self::TEMPLATES {
                     // Oldest day first: yesterday's layouts are the ones no longer needed.

@@ -19,7 +19,7 @@ use std::sync::RwLock;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::sha256::{compress, digest_bytes, SHA256_IV};
+use crate::sha256::{compress, compress_blocks, digest_bytes, Block, SHA256_IV};
 
 /// SHA-256 state after absorbing one 64-byte block (`key ^ ipad` or `key ^ opad`).
 #[derive(Clone)]
@@ -67,21 +67,40 @@ impl HmacKey {
         finish(&self.outer.0, &inner)
     }
 
-    /// HMAC-SHA256 of a message given already padded as the inner hash needs it (as if it
-    /// followed the 64-byte pad block; see `sha256::pad`): the inner blocks, then one outer block.
-    pub(crate) fn mac_padded(&self, padded: &[u8]) -> [u8; 32] {
-        let mut inner = self.inner.0;
-        compress(&mut inner, padded);
+    /// The inner hash's state after the key's pad block: a message's blocks, padded as if they
+    /// followed that block (see `sha256::pad`), are absorbed into it with `compress_blocks` (in
+    /// as many steps as suits), then [`HmacKey::outer_state`] finishes the MAC.
+    #[inline]
+    pub(crate) fn inner_state(&self) -> [u32; 8] {
+        self.inner.0
+    }
+
+    /// The MAC from the inner hash's final state, as the final SHA-256 state of the outer hash
+    /// (the MAC is its words big-endian, `sha256::digest_bytes`): one outer block.
+    #[inline]
+    pub(crate) fn outer_state(&self, inner: &[u32; 8]) -> [u32; 8] {
         // The outer message is the 32-byte inner digest after the pad block: 96 bytes, one block.
-        let mut block = [0u8; 64];
-        block[..32].copy_from_slice(&digest_bytes(&inner));
-        block[32] = 0x80;
-        block[56..].copy_from_slice(&(96u64 * 8).to_be_bytes());
+        let mut block = Block::from(OUTER_BLOCK);
+        block[..32].copy_from_slice(&digest_bytes(inner));
         let mut outer = self.outer.0;
-        compress(&mut outer, &block);
-        digest_bytes(&outer)
+        compress_blocks(&mut outer, std::slice::from_ref(&block));
+        outer
     }
 }
+
+/// The outer HMAC block but for the inner digest (its first 32 bytes): SHA-256 padding of a
+/// 96-byte message (the pad block and the digest).
+const OUTER_BLOCK: [u8; 64] = {
+    let mut block = [0u8; 64];
+    block[32] = 0x80;
+    let bits = (96u64 * 8).to_be_bytes();
+    let mut i = 0;
+    while i < 8 {
+        block[56 + i] = bits[i];
+        i += 1;
+    }
+    block
+};
 
 /// Completes a SHA-256 whose first 64-byte block is already absorbed into `state`.
 fn finish(state: &[u32; 8], message: &[u8]) -> [u8; 32] {
@@ -236,13 +255,19 @@ mod tests {
     }
 
     #[test]
-    fn mac_padded_is_mac() {
+    fn inner_then_outer_state_is_mac() {
         let key = HmacKey::new(b"key");
         for len in 0..200 {
             let msg = vec![b'm'; len];
             let mut padded = msg.clone();
             crate::sha256::pad(&mut padded, 64);
-            assert_eq!(key.mac_padded(&padded), key.mac(&msg), "len {len}");
+            let blocks = crate::sha256::to_blocks(&padded);
+            for split in [0, blocks.len() / 2, blocks.len()] {
+                let mut inner = key.inner_state();
+                compress_blocks(&mut inner, &blocks[..split]);
+                compress_blocks(&mut inner, &blocks[split..]);
+                assert_eq!(digest_bytes(&key.outer_state(&inner)), key.mac(&msg), "len {len} split {split}");
+            }
         }
     }
 

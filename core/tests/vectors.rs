@@ -76,3 +76,38 @@ fn sign_to_writes_the_same_tokens_into_the_callers_buffer() {
         assert!(!signer.sign_to(&req, at, &mut none).unwrap());
     }
 }
+
+/// One `Signer` per set of credentials signs every vector that uses them, twice over in turn:
+/// far more requests × days than it keeps layouts for (the first eight pinned and read without a
+/// lock, then a bounded list under a lock with the oldest days evicted), so every path that
+/// finds, makes, pins, keeps or evicts a layout signs some of them.
+#[test]
+fn one_signer_for_many_requests_and_days_matches_every_vector() {
+    use std::collections::BTreeMap;
+    let mut by_credentials: BTreeMap<_, Vec<_>> = BTreeMap::new();
+    for (_, case) in all_cases().iter().filter(|(_, c)| c.expected_token.is_some()) {
+        let key = (case.access_key_id.clone(), case.secret_access_key.clone(), case.session_token.clone());
+        by_credentials.entry(key).or_default().push(case.clone());
+    }
+    let mut most = 0;
+    for ((akid, secret, token), cases) in &by_credentials {
+        let signer = Signer::new(credentials_from_parts(akid, secret, token.as_deref(), None).unwrap()).unwrap();
+        most = most.max(cases.len());
+        for pass in 0..2 {
+            for case in cases {
+                let builder = match case.kind.as_str() {
+                    "rds" => TokenRequest::rds(&case.hostname, case.port.unwrap(), case.username.as_deref().unwrap()),
+                    kind => TokenRequest::dsql(&case.hostname, kind == "dsql-admin"),
+                };
+                let req = builder.maybe_region(case.region.as_deref()).expires_in_secs(case.expires_in).build().unwrap();
+                let at = SigningTime::from_unix_seconds(case.signing_time).unwrap();
+                let want = case.expected_token.as_deref().unwrap();
+                assert_eq!(signer.sign(&req, at).unwrap().as_str(), want, "{} (pass {pass})", case.id);
+                let mut out = Vec::new();
+                assert!(signer.sign_to(&req, at, &mut out).unwrap());
+                assert_eq!(out, want.as_bytes(), "{} (pass {pass}, sign_to)", case.id);
+            }
+        }
+    }
+    assert!(most > 24, "some credentials sign more than 24 vectors (found at most {most})");
+}
