@@ -59,14 +59,14 @@ pub fn default_chain(profile: Option<&str>, timeout: Option<Duration>) -> Result
     {
         let _ = timeout;
         let what = match profile {
-            Some(p) => format!("profile {} needs", crate::error::quoted(p)),
-            None => "the default credential chain was asked for, but".to_string(),
+            Some(p) => format!("profile {} needs the AWS SDKs' default credential chain, and", crate::error::quoted(p)),
+            None => "the AWS SDKs' default credential chain was asked for, but".to_string(),
         };
         Err(crate::error::Error::new(
             crate::error::ErrorCode::CredentialsNotFound,
             format!(
-                "{what} the AWS SDKs' default credential chain, and this build of auroraiam has none (built \
-                 without the credential-chain feature): pass credentials explicitly"
+                "{what} this build of auroraiam has none (built without the credential-chain feature): pass \
+                 credentials explicitly"
             ),
         ))
     }
@@ -105,6 +105,10 @@ mod tests {
         assert!(e.message().contains("\"dev\"") && e.message().contains("credential-chain"), "{}", e.message());
         let e = default_chain(None, None).err().unwrap();
         assert_eq!(e.code(), ErrorCode::CredentialsNotFound);
-        assert!(e.message().contains("credential-chain"), "{}", e.message());
+        assert_eq!(
+            e.message(),
+            "the AWS SDKs' default credential chain was asked for, but this build of auroraiam has none (built \
+             without the credential-chain feature): pass credentials explicitly"
+        );
     }
 }
