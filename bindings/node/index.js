@@ -45,52 +45,77 @@ function loadBinding() {
   }
 }
 
-const { rdsTokenFromFields, dsqlTokenFromFields, rdsTokenWithHandle, dsqlTokenWithHandle, Credentials } = binding
+const {
+  rdsTokenFromFields, dsqlTokenFromFields, rdsTokenWithHandle, dsqlTokenWithHandle, rdsPrepared, dsqlPrepared,
+  tokenWithPrepared,
+} = binding
 
-// A handle on the core signer of each `Credentials` object (asked once per object), and for
-// plain identity objects a `Credentials` made from them once a token was signed with them,
-// with the field values it was made from: while the object's fields are the same values (the
-// same strings: `===` on the same string is a pointer comparison), its tokens skip converting
-// and comparing the credentials natively (the session token alone is hundreds of characters).
-// An object whose fields changed is converted and checked again. Entries go with their objects
-// (a WeakMap); a handle keeps only the signer alive, which is wiped when both are collected.
-const prepared = new WeakMap()
+// For each identity object a token was signed with, an entry: the handle on its core signer
+// (for a `Credentials`, made with the object; for a plain identity object, the signer of a
+// `Credentials` made from it, with the field values it was made from: while the object's fields
+// are the same values — the same strings: `===` on the same string is a pointer comparison —
+// its tokens skip converting and comparing the credentials natively, the session token alone
+// being hundreds of characters; an object whose fields changed is converted and checked again),
+// and per token kind the request fields of its last successful call. When a call repeats those
+// fields (`===`: the same values, which convert to the same request), the entry prepares the
+// request with the signer once (`rdsPrepared`) and the call only signs (`tokenWithPrepared`):
+// no request field crosses into the addon. Entries go with their objects (a WeakMap); a handle
+// keeps only the signer (and request) alive, which is wiped when both are collected.
+const entries = new WeakMap()
 
-/** The signer handle for identity object `c` if it is known and unchanged, else undefined. */
-function handleFor(c) {
-  const entry = prepared.get(c)
-  if (entry === undefined) {
-    if (!(c instanceof Credentials)) return undefined
-    const handle = c._handle()
-    prepared.set(c, { handle })
-    return handle
-  }
-  if (entry.own) {
+const newEntry = (handle) => ({ own: false, handle, rds: undefined, dsql: undefined })
+
+/** The entry of identity object `c` if it is a `Credentials`, or known and unchanged. */
+function entryFor(c) {
+  const entry = entries.get(c)
+  if (entry !== undefined && entry.own) {
     const { accessKeyId, secretAccessKey, sessionToken, expiration } = c
     if (entry.accessKeyId !== accessKeyId || entry.secretAccessKey !== secretAccessKey ||
       entry.sessionToken !== sessionToken || entry.expiration !== expiration ||
       (expiration instanceof Date && entry.expirationTime !== expiration.getTime())) {
-      prepared.delete(c)
+      entries.delete(c)
       return undefined
     }
   }
-  return entry.handle
+  return entry
 }
 
 /** Remembers identity object `c` once a token was signed with it. */
 function remember(c) {
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = c
-  const handle = new Credentials(c)._handle()
+  const out = []
+  new binding.Credentials(c, out)
+  const entry = newEntry(out[0])
   const expirationTime = expiration instanceof Date ? expiration.getTime() : undefined
-  prepared.set(c, { own: true, accessKeyId, secretAccessKey, sessionToken, expiration, expirationTime, handle })
+  entries.set(c, Object.assign(entry, { own: true, accessKeyId, secretAccessKey, sessionToken, expiration, expirationTime }))
+}
+
+// The native class; each object is entered with the handle on its signer, which the native
+// constructor hands out through an array (so the class itself shows no internals).
+class Credentials extends binding.Credentials {
+  constructor(identity) {
+    const out = []
+    super(identity, out)
+    entries.set(this, newEntry(out[0]))
+  }
 }
 
 function generateAuthToken(options) {
   if (typeof options !== 'object' || options === null) return binding.generateAuthToken(options)
   const { hostname, port, username, region, expiresIn, signingTime, credentials } = options
   if (typeof credentials === 'object' && credentials !== null) {
-    const handle = handleFor(credentials)
-    if (handle !== undefined) return rdsTokenWithHandle(handle, hostname, port, username, region, expiresIn, signingTime)
+    const entry = entryFor(credentials)
+    if (entry !== undefined) {
+      const last = entry.rds
+      if (last !== undefined && last.hostname === hostname && last.port === port && last.username === username &&
+        last.region === region && last.expiresIn === expiresIn) {
+        const prepared = last.prepared ?? (last.prepared = rdsPrepared(entry.handle, hostname, port, username, region, expiresIn))
+        return signingTime === undefined ? tokenWithPrepared(prepared) : tokenWithPrepared(prepared, signingTime)
+      }
+      const token = rdsTokenWithHandle(entry.handle, hostname, port, username, region, expiresIn, signingTime)
+      entry.rds = { hostname, port, username, region, expiresIn, prepared: undefined }
+      return token
+    }
     const token = rdsTokenFromFields(hostname, port, username, region, expiresIn, signingTime, credentials,
       credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken, credentials.expiration)
     remember(credentials)
@@ -103,8 +128,18 @@ function generateDsqlToken(options) {
   if (typeof options !== 'object' || options === null) return binding.generateDsqlToken(options)
   const { hostname, admin, region, expiresIn, signingTime, credentials } = options
   if (typeof credentials === 'object' && credentials !== null) {
-    const handle = handleFor(credentials)
-    if (handle !== undefined) return dsqlTokenWithHandle(handle, hostname, admin, region, expiresIn, signingTime)
+    const entry = entryFor(credentials)
+    if (entry !== undefined) {
+      const last = entry.dsql
+      if (last !== undefined && last.hostname === hostname && last.admin === admin && last.region === region &&
+        last.expiresIn === expiresIn) {
+        const prepared = last.prepared ?? (last.prepared = dsqlPrepared(entry.handle, hostname, admin, region, expiresIn))
+        return signingTime === undefined ? tokenWithPrepared(prepared) : tokenWithPrepared(prepared, signingTime)
+      }
+      const token = dsqlTokenWithHandle(entry.handle, hostname, admin, region, expiresIn, signingTime)
+      entry.dsql = { hostname, admin, region, expiresIn, prepared: undefined }
+      return token
+    }
     const token = dsqlTokenFromFields(hostname, admin, region, expiresIn, signingTime, credentials,
       credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken, credentials.expiration)
     remember(credentials)

@@ -3,9 +3,6 @@
 //! objects by `index.js`). A token then costs no conversion of the access key id, secret or
 //! session token, which the signer holds already encoded, and no comparison with the last ones.
 
-use std::cell::RefCell;
-use std::collections::HashSet;
-use std::ffi::c_void;
 use std::rc::Rc;
 
 use auroraiam::{credentials_from_parts, Signer, TokenKind};
@@ -14,7 +11,8 @@ use napi::{sys, Env};
 use napi_derive::napi;
 
 use crate::failure::Failure;
-use crate::js::{check, Js, JsAny, Kind};
+use crate::handle::{handle_value, new_handle};
+use crate::js::{Js, JsAny, Kind};
 use crate::one_shot::{fast_path, sign_with_signer};
 use crate::options::{read_admin, Identity, IdentityValues, TargetValues};
 use crate::thrown;
@@ -35,8 +33,10 @@ pub struct Credentials {
 #[napi]
 impl Credentials {
     /// Validates the identity (throws like {@link generateAuthToken} for bad `credentials`).
+    // `index.js` passes an array as `handle_out` and gets a handle on the signer in its first
+    // element, for its positional fast paths (so the class shows no method for it; untyped).
     #[napi(constructor, catch_unwind, ts_args_type = "identity: AwsCredentialIdentity")]
-    pub fn new(env: Env, identity: JsAny) -> napi::Result<Self> {
+    pub fn new(env: Env, identity: JsAny, handle_out: JsAny) -> napi::Result<Self> {
         let js = Js::new(&env);
         thrown(js, (|| {
             let js = js.with_keys()?;
@@ -49,7 +49,11 @@ impl Credentials {
                 Some(fields.session_token.as_str()),
                 fields.expiration,
             )?;
-            Ok(Credentials { signer: Rc::new(Signer::new(credentials)?) })
+            let signer = Rc::new(Signer::new(credentials)?);
+            if js.kind(handle_out.0)? == Kind::Object {
+                js.set_element(handle_out.0, 0, new_handle(js, signer.clone())?)?;
+            }
+            Ok(Credentials { signer })
         })())
     }
 
@@ -84,61 +88,20 @@ impl Credentials {
         };
         thrown(js, value.map(JsAny))
     }
-
-    /// A handle on this object's signer for the positional fast paths (`index.js` asks once
-    /// per object and keeps it). Not part of the typed API.
-    #[napi(skip_typescript, js_name = "_handle", catch_unwind)]
-    pub fn handle(&self, env: Env) -> napi::Result<JsAny> {
-        let js = Js::new(&env);
-        thrown(js, new_handle(js, self.signer.clone()).map(JsAny))
-    }
 }
 
-thread_local! {
-    /// The handles alive on this thread (each JavaScript thread has its own): a value is used as
-    /// a handle only if it is one of these, so no other external can be mistaken for one.
-    static HANDLES: RefCell<HashSet<usize>> = RefCell::new(HashSet::new());
-}
-
-/// A JavaScript external owning a reference to `signer`, released when it is collected.
-fn new_handle(js: Js, signer: Rc<Signer>) -> Result<sys::napi_value, Failure> {
-    unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-        HANDLES.with(|live| live.borrow_mut().remove(&(data as usize)));
-        // SAFETY: `data` came from `Box::into_raw` below and the finalizer runs once.
-        drop(unsafe { Box::from_raw(data.cast::<Rc<Signer>>()) });
+/// The signer behind `handle` (a handle on a `Credentials`' signer), else a `TypeError`.
+pub fn signer_of(js: Js, handle: sys::napi_value) -> Result<Rc<Signer>, Failure> {
+    match handle_value::<Rc<Signer>>(js, handle)? {
+        Some(signer) => Ok(signer),
+        None => Err(Failure::type_error("credentials", "a Credentials handle", js.kind(handle)?)),
     }
-    let data = Box::into_raw(Box::new(signer));
-    let mut value = std::ptr::null_mut();
-    // SAFETY: `data` stays valid until `release`, which Node-API calls once when the external is
-    // collected (or the environment is torn down).
-    let status = unsafe { sys::napi_create_external(js.env(), data.cast(), Some(release), std::ptr::null_mut(), &mut value) };
-    if let Err(failure) = check(status) {
-        // SAFETY: not handed to Node-API: still ours.
-        drop(unsafe { Box::from_raw(data) });
-        return Err(failure);
-    }
-    HANDLES.with(|live| live.borrow_mut().insert(data as usize));
-    Ok(value)
-}
-
-/// The signer behind `handle` (one of [`HANDLES`]), else a `TypeError`.
-fn signer_of(js: Js, handle: sys::napi_value) -> Result<Rc<Signer>, Failure> {
-    let kind = js.kind(handle)?;
-    if kind == Kind::External {
-        let mut data = std::ptr::null_mut();
-        check(unsafe { sys::napi_get_value_external(js.env(), handle, &mut data) })?;
-        if HANDLES.with(|live| live.borrow().contains(&(data as usize))) {
-            // SAFETY: a live handle's data is the `Rc<Signer>` boxed by `new_handle`.
-            return Ok(unsafe { &*data.cast::<Rc<Signer>>() }.clone());
-        }
-    }
-    Err(Failure::type_error("credentials", "a Credentials handle", kind))
 }
 
 /// `rdsTokenWithHandle(handle, hostname, port, username, region, expiresIn, signingTime)`.
 pub unsafe extern "C" fn rds_token_with_handle(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     unsafe {
-        fast_path::<7>(env, info, |js, a| {
+        fast_path::<7>(env, info, |js, a, _| {
             let signer = signer_of(js, a[0])?;
             let target = TargetValues { hostname: a[1], port: Some(a[2]), username: Some(a[3]), region: a[4], expires_in: a[5] };
             sign_with_signer(js, TokenKind::Rds, &target, a[6], &signer)
@@ -149,27 +112,11 @@ pub unsafe extern "C" fn rds_token_with_handle(env: sys::napi_env, info: sys::na
 /// `dsqlTokenWithHandle(handle, hostname, admin, region, expiresIn, signingTime)`.
 pub unsafe extern "C" fn dsql_token_with_handle(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     unsafe {
-        fast_path::<6>(env, info, |js, a| {
+        fast_path::<6>(env, info, |js, a, _| {
             let signer = signer_of(js, a[0])?;
             let kind = if read_admin(js, a[2])? { TokenKind::DsqlAdmin } else { TokenKind::Dsql };
             let target = TargetValues { hostname: a[1], port: None, username: None, region: a[3], expires_in: a[4] };
             sign_with_signer(js, kind, &target, a[5], &signer)
         })
     }
-}
-
-/// The core signing an RDS token `calls` times with `credentials`' signer, nothing of this
-/// binding in between: `bench/bench.mjs` times it next to `generateAuthToken` in the same run.
-#[napi(skip_typescript, js_name = "_coreSignLoop", catch_unwind)]
-pub fn core_sign_loop(env: Env, credentials: &Credentials, hostname: String, port: u32, username: String, calls: u32) -> napi::Result<()> {
-    let js = Js::new(&env);
-    thrown(js, (|| {
-        let request = auroraiam::TokenRequest::rds(&hostname, port, &username).build()?;
-        let at = auroraiam::SigningTime::now()?;
-        credentials.signer.sign(&request, at)?;
-        for _ in 0..calls {
-            std::hint::black_box(credentials.signer.sign(std::hint::black_box(&request), std::hint::black_box(at))?);
-        }
-        Ok(())
-    })())
 }

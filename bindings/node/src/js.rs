@@ -229,6 +229,11 @@ impl Js {
         check(unsafe { sys::napi_set_property(self.env, object, name, value) })
     }
 
+    /// `array[index] = value`.
+    pub fn set_element(self, array: sys::napi_value, index: u32, value: sys::napi_value) -> Result<(), Failure> {
+        check(unsafe { sys::napi_set_element(self.env, array, index, value) })
+    }
+
     /// `object[key]` with its kind.
     pub fn get_kind(self, object: sys::napi_value, key: Key) -> Result<(sys::napi_value, Kind), Failure> {
         let value = self.get(object, key)?;

@@ -9,6 +9,7 @@
 mod cache;
 mod credentials;
 mod failure;
+mod handle;
 mod inspect;
 mod integration;
 mod js;
@@ -16,6 +17,7 @@ mod kind;
 mod one_shot;
 mod options;
 mod policy;
+mod prepared;
 mod promise;
 mod signer;
 mod threadpool;
@@ -117,23 +119,29 @@ pub fn register_fast_paths(exports: Object, env: Env) -> napi::Result<()> {
         .and_then(|()| register(c"dsqlTokenFromFields", Some(dsql_token_from_fields)))
         .and_then(|()| register(c"rdsTokenWithHandle", Some(credentials::rds_token_with_handle)))
         .and_then(|()| register(c"dsqlTokenWithHandle", Some(credentials::dsql_token_with_handle)))
+        .and_then(|()| register(c"rdsPrepared", Some(prepared::rds_prepared)))
+        .and_then(|()| register(c"dsqlPrepared", Some(prepared::dsql_prepared)))
+        .and_then(|()| register(c"tokenWithPrepared", Some(prepared::token_with_prepared)))
+        .and_then(|()| register(c"_coreSignLoop", Some(prepared::core_sign_loop)))
+        .and_then(|()| register(c"_dsqlTarget", Some(dsql_target)))
         .map_err(|_| napi::Error::from_reason("auroraiam: cannot register the fast paths"))
 }
 
-/// For `lib/common.js` (DSQL in the driver integrations): the core's `SigningTarget::dsql` —
-/// a cluster id expanded to its endpoint, user `admin` getting `DbConnectAdmin` tokens — as
-/// `[hostname, kind]` with kind `dsql` or `dsql-admin`.
-#[napi(skip_typescript, js_name = "_dsqlTarget", catch_unwind)]
-pub fn dsql_target(env: Env, host: String, user: String, region: Option<String>) -> napi::Result<Vec<String>> {
-    let js = Js::new(&env);
-    let target = auroraiam::SigningTarget::dsql(Some(&host), Some(&user), region.as_deref()).map_err(Failure::Core);
-    thrown(
-        js,
-        target.map(|t| {
-            let kind = if t.kind() == TokenKind::DsqlAdmin { "dsql-admin" } else { "dsql" };
-            vec![t.hostname().to_string(), kind.to_string()]
-        }),
-    )
+/// `_dsqlTarget(host, user, region?)`, for `lib/common.js` (DSQL in the driver integrations):
+/// the core's `SigningTarget::dsql` — a cluster id expanded to its endpoint, user `admin`
+/// getting `DbConnectAdmin` tokens — as `[hostname, kind]` with kind `dsql` or `dsql-admin`.
+unsafe extern "C" fn dsql_target(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    unsafe {
+        one_shot::fast_path::<3>(env, info, |js, a, _| {
+            let (mut host, mut user, mut region) = (String::new(), String::new(), String::new());
+            js.string(a[0], "hostname", &mut host)?;
+            js.string(a[1], "user", &mut user)?;
+            let region = js.optional_string(a[2], "region", &mut region)?.then_some(region.as_str());
+            let target = auroraiam::SigningTarget::dsql(Some(&host), Some(&user), region)?;
+            let kind = if target.kind() == TokenKind::DsqlAdmin { "dsql-admin" } else { "dsql" };
+            js.new_array(&[js.new_string(target.hostname())?, js.new_ascii_string(kind)?])
+        })
+    }
 }
 
 /// One error code of the core: the `code` of errors thrown by this package.

@@ -93,15 +93,15 @@ pub fn identity_of(js: Js, credentials: sys::napi_value) -> Result<Option<Identi
     }
 }
 
-/// Runs a fast-path body with up to `N` arguments (missing ones are `undefined`), catching
-/// panics and throwing failures.
+/// Runs a fast-path body with up to `N` arguments (missing ones are `undefined`) and the
+/// number the caller passed, catching panics and throwing failures.
 ///
 /// # Safety
 /// Called by Node-API as a function callback (`env` and `info` valid for the call).
 pub unsafe fn fast_path<const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
-    body: impl FnOnce(Js, &[sys::napi_value; N]) -> Result<sys::napi_value, Failure>,
+    body: impl FnOnce(Js, &[sys::napi_value; N], usize) -> Result<sys::napi_value, Failure>,
 ) -> sys::napi_value {
     let js = Js::from_raw(env);
     let mut argc = N;
@@ -111,7 +111,7 @@ pub unsafe fn fast_path<const N: usize>(
     };
     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         js::check(status)?;
-        body(js, &argv)
+        body(js, &argv, argc)
     }));
     match run {
         Ok(Ok(value)) => value,
@@ -131,7 +131,7 @@ pub unsafe fn fast_path<const N: usize>(
 /// fields when it is an object.
 pub unsafe extern "C" fn rds_token_from_fields(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     unsafe {
-        fast_path::<11>(env, info, |js, a| {
+        fast_path::<11>(env, info, |js, a, _| {
             one_shot(js, |js| {
                 Ok(OneShot {
                     kind: TokenKind::Rds,
@@ -149,7 +149,7 @@ pub unsafe extern "C" fn rds_token_from_fields(env: sys::napi_env, info: sys::na
 /// accessKeyId, secretAccessKey, sessionToken, expiration)`.
 pub unsafe extern "C" fn dsql_token_from_fields(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     unsafe {
-        fast_path::<10>(env, info, |js, a| {
+        fast_path::<10>(env, info, |js, a, _| {
             one_shot(js, |js| {
                 let kind = if read_admin(js, a[1])? { TokenKind::DsqlAdmin } else { TokenKind::Dsql };
                 Ok(OneShot {
