@@ -29,7 +29,8 @@ mod verify;
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
-use std::sync::{Once, OnceLock};
+use std::cell::RefCell;
+use std::sync::Once;
 
 use auroraiam_fuzz::{assert_not_shown, signature_of, SECRET, SESSION};
 use clap::{CommandFactory, FromArgMatches};
@@ -38,10 +39,17 @@ use error::CliError;
 use libfuzzer_sys::fuzz_target;
 
 static INIT: Once = Once::new();
-/// The CLI's clap command, built (and its debug asserts run) once; every execution parses with
-/// a clone of it, which is what `Cli::command().try_get_matches_from` does minus the building
-/// (a third of an execution's time when rebuilt each time).
-static COMMAND: OnceLock<clap::Command> = OnceLock::new();
+thread_local! {
+    /// The CLI's clap command, built (and its debug asserts run) once; every execution parses
+    /// with it in place (`try_get_matches_from_mut`: the same parser `main.rs` runs through
+    /// `Cli::parse`, minus building the command, a third of an execution's time, and minus
+    /// cloning and dropping it, another sixth).
+    static COMMAND: RefCell<clap::Command> = RefCell::new({
+        let mut c = Cli::command();
+        c.build();
+        c
+    });
+}
 const SECRET_FILE: &str = "/tmp/auroraiam-fuzz-cli-secret";
 const POLICY_FILE: &str = "/tmp/auroraiam-fuzz-cli-policy.json";
 /// The `policy --explain` fixture: one grant, so explanations both allow and deny.
@@ -119,12 +127,9 @@ fuzz_target!(|data: &[u8]| {
     } else {
         vec![SECRET, SESSION]
     };
-    let command = COMMAND.get_or_init(|| {
-        let mut c = Cli::command();
-        c.build();
-        c
-    });
-    let parsed = command.clone().try_get_matches_from(args).and_then(|m| Cli::from_arg_matches(&m));
+    let parsed = COMMAND
+        .with(|c| c.borrow_mut().try_get_matches_from_mut(args))
+        .and_then(|m| Cli::from_arg_matches(&m));
     let mut cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {

@@ -37,9 +37,23 @@ pub fn assert_not_shown(what: &str, text: &str, secrets: &[&str]) {
     }
 }
 
-/// The raw `X-Amz-Signature` value of a token, if it has one.
+/// The raw value of query parameter `name` as the parser reads it: the query is what follows
+/// the first `/?`, split on `&` only (a value may hold a raw `?`, so a user name can contain
+/// text such as `?X-Amz-Signature=…` that is not the signature).
+pub fn param_of<'a>(token: &'a str, name: &str) -> Option<&'a str> {
+    let (_, query) = token.split_once("/?")?;
+    query.split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// The raw `X-Amz-Signature` value of a token (as the parser reads it), if it has one.
 pub fn signature_of(token: &str) -> Option<&str> {
-    token.split(['?', '&']).find_map(|p| p.strip_prefix("X-Amz-Signature="))
+    param_of(token, "X-Amz-Signature")
+}
+
+/// Any `X-Amz-Signature=` value after a `?` or `&` anywhere in `text`: the wider net for
+/// checking error messages about text the parser refused.
+pub fn signature_anywhere(text: &str) -> Option<&str> {
+    text.split(['?', '&']).find_map(|p| p.strip_prefix("X-Amz-Signature="))
 }
 
 /// Reads structured choices from the fuzzer's bytes; past the end it yields zeros.
