@@ -30,7 +30,7 @@ mod verify;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::cell::RefCell;
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 use auroraiam_fuzz::{assert_not_shown, signature_of, SECRET, SESSION};
 use clap::{CommandFactory, FromArgMatches};
@@ -50,15 +50,27 @@ thread_local! {
         c
     });
 }
-const SECRET_FILE: &str = "/tmp/auroraiam-fuzz-cli-secret";
-const POLICY_FILE: &str = "/tmp/auroraiam-fuzz-cli-policy.json";
+/// The fixtures, one set per process (a fixed path is rewritten by every fuzzer process that
+/// starts, so a second run would see it empty for a moment).
+static FILES: OnceLock<(String, String)> = OnceLock::new();
+
+fn secret_file() -> &'static str {
+    &FILES.get().expect("init").0
+}
+
+fn policy_file() -> &'static str {
+    &FILES.get().expect("init").1
+}
 /// The `policy --explain` fixture: one grant, so explanations both allow and deny.
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ/app_user"}]}"#;
 
 fn init() {
     INIT.call_once(|| {
-        std::fs::write(SECRET_FILE, format!("{SECRET}\n")).expect("secret file");
-        std::fs::write(POLICY_FILE, POLICY).expect("policy file");
+        let pid = std::process::id();
+        let files = (format!("/tmp/auroraiam-fuzz-cli-secret-{pid}"), format!("/tmp/auroraiam-fuzz-cli-policy-{pid}.json"));
+        std::fs::write(&files.0, format!("{SECRET}\n")).expect("secret file");
+        std::fs::write(&files.1, POLICY).expect("policy file");
+        FILES.set(files).expect("set once");
         // Edition 2021: set_var is safe; the harness is single-threaded.
         std::env::set_var("AWS_ACCESS_KEY_ID", auroraiam_fuzz::AKID);
         std::env::set_var("AWS_SECRET_ACCESS_KEY", SECRET);
@@ -97,7 +109,7 @@ fn execute(command: &mut Command, stdin: &[u8]) -> Result<String, CliError> {
         Command::Verify(args) => {
             // Never read a file the fuzzer names (a FIFO would hang): the fixture only.
             if args.secret_access_key_file.is_some() {
-                args.secret_access_key_file = Some(SECRET_FILE.into());
+                args.secret_access_key_file = Some(secret_file().into());
             }
             args.token = token_from(&args.token, stdin)?;
             verify::run(args).map(|v| v.redacted)
@@ -105,7 +117,7 @@ fn execute(command: &mut Command, stdin: &[u8]) -> Result<String, CliError> {
         Command::Policy(args) => {
             // Never read a file the fuzzer names (a FIFO would hang): the fixture only.
             if args.explain.is_some() {
-                args.explain = Some(POLICY_FILE.into());
+                args.explain = Some(policy_file().into());
             }
             policy::run(args).map(|out| out.stdout)
         }

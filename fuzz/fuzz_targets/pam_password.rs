@@ -6,7 +6,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::sync::Once;
+use std::sync::OnceLock;
 
 use auroraiam::{credentials_from_parts, generate_token, str_from_utf8, SigningTime, TokenRequest};
 use auroraiam_fuzz::{assert_not_shown, signature_of, Reader, AKID, SECRET};
@@ -17,25 +17,28 @@ use pam_auroraiam::keys::KeyFile;
 use pam_auroraiam::log::format_line;
 use pam_auroraiam::pam::{PAM_AUTH_ERR, PAM_SUCCESS};
 
-const KEYS: &str = "/tmp/auroraiam-fuzz-pam-keys.conf";
 const HOST: &str = "localhost";
-static INIT: Once = Once::new();
+/// The key file, one per process: a fixed path was rewritten (truncated, then written) by every
+/// fuzzer process that started, so a second run saw it empty ("no keys") for a moment.
+static KEYS: OnceLock<PathBuf> = OnceLock::new();
 
-fn init() {
-    INIT.call_once(|| {
-        std::fs::write(KEYS, format!("# fuzz\n{AKID} {SECRET}\n")).expect("key file");
-        std::fs::set_permissions(KEYS, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-    });
+fn keys() -> &'static PathBuf {
+    KEYS.get_or_init(|| {
+        let path = PathBuf::from(format!("/tmp/auroraiam-fuzz-pam-keys-{}.conf", std::process::id()));
+        std::fs::write(&path, format!("# fuzz\n{AKID} {SECRET}\n")).expect("key file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        path
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
     auroraiam_fuzz::set_input(data);
-    init();
+    let keys = keys();
     let mut r = Reader::new(data);
     let mode = r.u8();
     let user = r.text(32);
     let args = ModuleArgs {
-        config: PathBuf::from(KEYS),
+        config: keys.clone(),
         host: HOST.into(),
         port: 5432,
         region: "us-east-1".into(),
