@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the fuzz targets one after another (libFuzzer, one job, one worker) and prints figures.
+# Runs the fuzz targets one after another (libFuzzer, one process each) and prints figures.
 #   bash fuzz/run.sh smoke        each target for FUZZ_SECONDS (default 15) seconds  (make fuzz-smoke, CI)
 #   bash fuzz/run.sh long         each target for FUZZ_RUNS (default 10,000,000) executions,
 #                                 optionally capped at FUZZ_SECONDS per target       (make fuzz)
@@ -16,10 +16,15 @@ cd "$HERE"
 ALL="parse_token diagnose verify_token hostname_region sign_roundtrip cli pam_password ffi"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 case $MODE in
-  smoke) SECONDS_PER=${FUZZ_SECONDS:-15}; RUNS=-1 ;;
-  long) SECONDS_PER=${FUZZ_SECONDS:-0}; RUNS=${FUZZ_RUNS:-10000000} ;;
+  smoke) SECONDS_PER=${FUZZ_SECONDS:-15}; RUNS=-1; CMP=${FUZZ_TRACE_COMPARES:-1} ;;
+  long) SECONDS_PER=${FUZZ_SECONDS:-0}; RUNS=${FUZZ_RUNS:-10000000}; CMP=${FUZZ_TRACE_COMPARES:-0} ;;
   *) echo "usage: fuzz/run.sh smoke|long" >&2; exit 2 ;;
 esac
+# Comparison tracing (libFuzzer learns the strings and numbers the code compares against) costs
+# half or more of an execution in these parsers: on in smoke runs, off in long runs (2-2.6x the
+# executions; docs/reliability.md), whose dictionaries (fuzz/dict/) give the grammar's strings.
+# FUZZ_TRACE_COMPARES=1/0 overrides. Each setting has its own target dir (no rebuild thrash).
+if [ "$CMP" = 1 ]; then CMPFLAG=(); TDIR=target; else CMPFLAG=(--no-trace-compares); TDIR=target/nocmp; fi
 
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
   echo "fuzz: installing the nightly toolchain (rustup)"
@@ -35,10 +40,12 @@ echo "fuzz: building ($(cargo +nightly fuzz --version), $(rustc +nightly --versi
 plain=() asan=()
 for t in $TARGETS; do if [ "$t" = ffi ]; then asan+=("$t"); else plain+=("$t"); fi; done
 for t in "${plain[@]}"; do
-  cargo +nightly fuzz build -O -a --sanitizer none "$t" >/dev/null || { echo "fuzz: build of $t failed" >&2; exit 1; }
+  if [ "$TDIR" = target ]; then dir=(); else dir=(--target-dir "$TDIR"); fi
+  cargo +nightly fuzz build -O -a "${CMPFLAG[@]}" --sanitizer none "${dir[@]}" "$t" >/dev/null ||
+    { echo "fuzz: build of $t failed" >&2; exit 1; }
 done
 for t in "${asan[@]}"; do
-  cargo +nightly fuzz build -O -a --sanitizer address --target-dir target/asan "$t" >/dev/null ||
+  cargo +nightly fuzz build -O -a "${CMPFLAG[@]}" --sanitizer address --target-dir "$TDIR/asan" "$t" >/dev/null ||
     { echo "fuzz: build of $t (ASan) failed" >&2; exit 1; }
 done
 
@@ -49,13 +56,20 @@ FIG=target/figures-$MODE.txt
 found=0
 printf 'fuzz: %-16s %12s %8s %8s %s\n' target execs seconds execs/s "crashes/timeouts/ooms/leaks" | tee -a "$FIG"
 for t in $TARGETS; do
-  if [ "$t" = ffi ]; then bin=target/asan/$TRIPLE/release/$t; else bin=target/$TRIPLE/release/$t; fi
+  if [ "$t" = ffi ]; then bin=$TDIR/asan/$TRIPLE/release/$t; else bin=$TDIR/$TRIPLE/release/$t; fi
   mkdir -p "artifacts/$t" corpus/"$t"
   log=target/fuzz-$t-$MODE.log
   extra=()
   [ "$SECONDS_PER" != 0 ] && extra+=("-max_total_time=$SECONDS_PER")
+  # The token grammar's strings for every target, the CLI's words too for cli.
+  cat dict/token.dict >"target/$t.dict"
+  [ -f "dict/$t.dict" ] && cat "dict/$t.dict" >>"target/$t.dict"
+  extra+=("-dict=target/$t.dict")
+  # In this process (no -jobs: that sends every job's output to ./fuzz-0.log, which two runs in
+  # this directory then share); -reload=0: one process, so no rescan of the corpus directory
+  # every second (and no second run of the whole seed corpus at the first rescan).
   ASAN_OPTIONS=detect_leaks=1 "$bin" "corpus/$t" -runs="$RUNS" "${extra[@]}" -timeout=10 -rss_limit_mb=2048 \
-    -jobs=1 -workers=1 -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1
+    -reload=0 -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1
   rc=$?
   execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log" | tail -1)
   secs=$(sed -nE 's/^Done [0-9]+ runs in ([0-9]+) second.*/\1/p' "$log" | tail -1)
