@@ -61,6 +61,7 @@ extern "C" {
     fn auroraiam_verify_options_new(out: *mut *mut Opaque) -> u32;
     fn auroraiam_verify_options_free(options: *mut Opaque);
     fn auroraiam_verify_options_set_now(options: *mut Opaque, now: i64) -> u32;
+    fn auroraiam_verify_options_set_expect_kind(options: *mut Opaque, kind: u32) -> u32;
     fn auroraiam_token_verify_len(
         token: *const c_char,
         token_len: usize,
@@ -188,6 +189,9 @@ fuzz_target!(|data: &[u8]| {
             let mut options = null_mut();
             assert_eq!(auroraiam_verify_options_new(&mut options), OK);
             assert_eq!(auroraiam_verify_options_set_now(options, time), OK);
+            // The kind signed (the options expect RDS unless told: security fix 5).
+            // AURORAIAM_TOKEN_KIND_RDS = 1, _DSQL = 2, _DSQL_ADMIN = 3.
+            assert_eq!(auroraiam_verify_options_set_expect_kind(options, u32::from(kind) + 1), OK);
             let s = auroraiam_token_verify_len(tok, text.len(), AKID.as_ptr().cast(), AKID.len(), SECRET.as_ptr().cast(),
                                                SECRET.len(), options, null_mut());
             assert_eq!(s, OK, "own token does not verify: {text}");
