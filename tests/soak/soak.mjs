@@ -10,6 +10,7 @@
 // Prints the lines every surface's driver prints (tests/soak/check.py reads them).
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { readFileSync } from 'node:fs'
+import { getHeapSpaceStatistics } from 'node:v8'
 
 const auroraiam = (await import(process.env.AURORAIAM_NODE || '../../bindings/node/index.mjs')).default
 
@@ -26,28 +27,55 @@ function rssKb() {
   return m ? Number(m[1]) : 0
 }
 
+/** RSS and V8's own figures (process.memoryUsage), in kB. */
+function memory() {
+  const m = process.memoryUsage()
+  const kb = (v) => Math.round(v / 1024)
+  return { rss: rssKb(), heapTotal: kb(m.heapTotal), heapUsed: kb(m.heapUsed), external: kb(m.external), arrayBuffers: kb(m.arrayBuffers) }
+}
+
 async function rssRun(path, n, makeToken) {
   const warm = Math.max(Math.floor(n / 10), 1)
   const every = Math.max(Math.floor(n / 100), 1)
+  const trace = process.env.SOAK_TRACE === '1'
   let after = 0
   let maxAfter = 0
+  let heapAfter = null
   const start = performance.now()
   for (let i = 1; i <= n; i++) {
     const t = makeToken()
     if (typeof t !== 'string') await t
-    if (i === warm) {
+    if (i % every === 0 || i === warm) {
+      // Samples after a full collection (--expose-gc): garbage awaiting collection is not
+      // growth. Collected at the same pace during the warm-up too, so that the collector's own
+      // working memory (first touched by the first few full collections: about 1 MB) is in the
+      // baseline rather than counted as growth.
       globalThis.gc?.()
-      after = maxAfter = rssKb()
-    } else if (i > warm && i % every === 0) {
-      globalThis.gc?.()  // RSS after a full collection: garbage awaiting collection is not growth
-      maxAfter = Math.max(maxAfter, rssKb())
+      const m = memory()
+      if (i === warm) {
+        after = maxAfter = m.rss
+        heapAfter = m
+      } else if (i > warm) {
+        maxAfter = Math.max(maxAfter, m.rss)
+      }
+      if (trace) {
+        // SOAK_TRACE=1: every sample on stderr, with the size of each V8 heap space (kB).
+        const spaces = Object.fromEntries(getHeapSpaceStatistics().map((h) => [h.space_name, Math.round(h.space_size / 1024)]))
+        console.error(`trace node ${path} ${i}: ${JSON.stringify({ ...m, spaces })}`)
+      }
     }
   }
   globalThis.gc?.()
-  const end = rssKb()
+  const m = memory()
+  const end = m.rss
   const secs = ((performance.now() - start) / 1000).toFixed(1)
   console.log(`soak node ${path}: ${n} tokens in ${secs} s; RSS after warm-up ${after} kB, end ${end} kB, ` +
     `growth ${end - after} kB, max growth ${Math.max(maxAfter, end) - after} kB`)
+  // V8's side of the same interval: a leak of JS objects, napi references or external strings
+  // shows in heapUsed/external; heapTotal is the heap V8 reserved (it may grow, then plateau).
+  const v8 = ['heapTotal', 'heapUsed', 'external', 'arrayBuffers']
+    .map((k) => `${k} ${heapAfter[k]} -> ${m[k]} kB (${m[k] - heapAfter[k] >= 0 ? '+' : ''}${m[k] - heapAfter[k]})`)
+  console.log(`soak node ${path} V8 after warm-up -> end: ${v8.join(', ')}`)
 }
 
 async function rss(n) {
