@@ -255,12 +255,10 @@ part_c() {
   local pc=$tmp/$name/lib/pkgconfig/auroraiam.pc
   sed -i -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e 's|^libdir=.*|libdir=${prefix}/lib|' \
          -e 's|^includedir=.*|includedir=${prefix}/include|' "$pc"
-  # The libraries again, without the rlib the ffi crate also builds (for the fuzz targets): cargo
-  # turns LTO off for a crate whose outputs include an rlib, which leaves the static library
-  # ~100 MB of per-crate objects and the shared one larger. `--crate-type cdylib,staticlib` gets
-  # the release profile's fat LTO back; only the ffi crate compiles again. The shared library is
-  # linked by zig (glibc 2.17); the static one is the same code, its glibc references resolved
-  # by the user's own link.
+  # The libraries again, linked by zig (glibc 2.17): `cargo rustc --crate-type cdylib,staticlib`
+  # as in `make c-lib` (ffi/build-c.sh: the rlib the ffi crate also declares for the fuzz
+  # targets would turn cargo's LTO off); only the ffi crate compiles again. The static library
+  # is the same code, its glibc references resolved by the user's own link.
   local rustc_args log
   mapfile -t rustc_args < <(zig_rustc_args)
   log=$tmp/rustc.log
@@ -315,6 +313,17 @@ part_crates() {
   find "$home/registry/src" -mindepth 2 -maxdepth 2 -type d \
     \( -name "auroraiam-$version" -o -name "auroraiam-cli-$version" \) ! -path '*/index.crates.io-*' \
     -exec rm -rf {} + 2>/dev/null || true
+  # And what an earlier dry run compiled from them: cargo takes a registry crate's name and
+  # version as its identity (registry crates never change), so the verification linked the
+  # auroraiam it had built in an earlier run (seen: no default_source_for, added since). Those
+  # builds are the ones whose dep-info names a registry copy of auroraiam.
+  local tdir d h
+  tdir=$("$CARGO" metadata --format-version 1 --no-deps | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+  for d in $(grep -l "registry/src/[^/]*/auroraiam-$version/" "$tdir"/debug/deps/auroraiam-*.d 2>/dev/null); do
+    h=$(basename "$d" .d)
+    h=${h#auroraiam-}
+    rm -rf "$tdir"/debug/deps/*auroraiam-"$h".* "$tdir/debug/.fingerprint/auroraiam-$h"
+  done
   "$CARGO" publish --dry-run --allow-dirty -p auroraiam -p auroraiam-cli >&2
   # The .crate files themselves (the dry run keeps none).
   "$CARGO" package --no-verify --allow-dirty -p auroraiam -p auroraiam-cli >&2
