@@ -15,7 +15,7 @@ use crate::credentials::signer_of;
 use crate::failure::Failure;
 use crate::handle::{handle_value, new_handle};
 use crate::js::Js;
-use crate::one_shot::fast_path;
+use crate::one_shot::{core_sign, fast_path, sign_token};
 use crate::options::{read_admin, read_signing_time, Target, TargetValues};
 
 /// A signer and a request it signs.
@@ -64,8 +64,7 @@ pub unsafe extern "C" fn token_with_prepared(env: sys::napi_env, info: sys::napi
                 return Err(Failure::type_error("prepared", "a prepared token handle", js.kind(a[0])?));
             };
             let at = if passed < 2 { SigningTime::now()? } else { read_signing_time(js, a[1])? };
-            let token = prepared.signer.sign(&prepared.request.as_request(), at)?;
-            js.new_ascii_string(token.as_str())
+            sign_token(js, &prepared.signer, &prepared.request, at)
         })
     }
 }
@@ -80,10 +79,9 @@ pub unsafe extern "C" fn core_sign_loop(env: sys::napi_env, info: sys::napi_call
                 return Err(Failure::type_error("prepared", "a prepared token handle", js.kind(a[0])?));
             };
             let calls = js.try_number(a[1])?.unwrap_or(0.0) as u64;
-            let request = prepared.request.as_request();
             let at = SigningTime::now()?;
             for _ in 0..calls {
-                std::hint::black_box(prepared.signer.sign(std::hint::black_box(&request), std::hint::black_box(at))?);
+                std::hint::black_box(core_sign(&prepared.signer, std::hint::black_box(&prepared.request), std::hint::black_box(at))?);
             }
             js.undefined()
         })
