@@ -9,7 +9,7 @@ use auroraiam::{
     credentials_from_parts, generate_token, parse_token, verify_token, AuthToken, ErrorCode, ParsedToken, SigningTime,
     TokenRequest, VerifyOptions, Zeroizing,
 };
-use auroraiam_fuzz::{assert_not_shown, signature_of, Reader, AKID, SECRET, SESSION};
+use auroraiam_fuzz::{assert_not_shown, meaning, signature_of, Reader, AKID, SECRET, SESSION};
 use libfuzzer_sys::fuzz_target;
 
 thread_local! {
@@ -17,22 +17,6 @@ thread_local! {
 }
 
 const USERS: &[&str] = &["app_user", "a b+c", "é/ü=&?", "%20", "user*~-_.", "x"];
-
-fn meaning(p: &ParsedToken) -> String {
-    format!(
-        "{:?}|{}|{:?}|{:?}|{}|{}|{}|{}|{}|{}",
-        p.kind(),
-        p.hostname().to_ascii_lowercase(),
-        p.port(),
-        p.username(),
-        p.access_key_id(),
-        p.region(),
-        p.service(),
-        p.signing_time().unix_seconds(),
-        p.expires_in(),
-        p.has_session_token()
-    )
-}
 
 fn split(token: &str) -> (String, Vec<String>) {
     let (authority, query) = token.split_once("/?").expect("own token");

@@ -116,3 +116,21 @@ impl<'a> Reader<'a> {
         std::mem::take(&mut self.data)
     }
 }
+
+/// The meaning of a parsed token, what a server acts on, as one comparable text (the host name
+/// in lower case: DNS names are case-insensitive).
+pub fn meaning(p: &auroraiam::ParsedToken) -> String {
+    format!(
+        "{:?}|{}|{:?}|{:?}|{}|{}|{}|{}|{}|{}",
+        p.kind(),
+        p.hostname().to_ascii_lowercase(),
+        p.port(),
+        p.username(),
+        p.access_key_id(),
+        p.region(),
+        p.service(),
+        p.signing_time().unix_seconds(),
+        p.expires_in(),
+        p.has_session_token()
+    )
+}
