@@ -2,8 +2,8 @@
 
 mod common;
 
-use auroraiam::{credentials_from_parts, Signer, SigningTime, TokenRequest};
-use common::{all_cases, generate};
+use auroraiam::{credentials_from_parts, Signer, SigningTime};
+use common::{all_cases, generate, request_of};
 
 #[test]
 fn every_vector_matches_botocore_or_fails_with_its_code() {
@@ -29,11 +29,7 @@ fn signer_with_cached_keys_matches_one_shot_generation() {
         let creds = credentials_from_parts(&case.access_key_id, &case.secret_access_key,
                                            case.session_token.as_deref(), None).unwrap();
         let signer = Signer::new(creds).unwrap();
-        let builder = match case.kind.as_str() {
-            "rds" => TokenRequest::rds(&case.hostname, case.port.unwrap(), case.username.as_deref().unwrap()),
-            kind => TokenRequest::dsql(&case.hostname, kind == "dsql-admin"),
-        };
-        let req = builder.maybe_region(case.region.as_deref()).expires_in_secs(case.expires_in).build().unwrap();
+        let req = request_of(case).unwrap();
         let at = SigningTime::from_unix_seconds(case.signing_time).unwrap();
         for _ in 0..2 {
             assert_eq!(signer.sign(&req, at).unwrap().as_str(), case.expected_token.as_deref().unwrap(), "{}", case.id);
@@ -56,11 +52,7 @@ fn sign_to_writes_the_same_tokens_into_the_callers_buffer() {
         let creds = credentials_from_parts(&case.access_key_id, &case.secret_access_key,
                                            case.session_token.as_deref(), None).unwrap();
         let signer = Signer::new(creds).unwrap();
-        let builder = match case.kind.as_str() {
-            "rds" => TokenRequest::rds(&case.hostname, case.port.unwrap(), case.username.as_deref().unwrap()),
-            kind => TokenRequest::dsql(&case.hostname, kind == "dsql-admin"),
-        };
-        let req = builder.maybe_region(case.region.as_deref()).expires_in_secs(case.expires_in).build().unwrap();
+        let req = request_of(case).unwrap();
         let at = SigningTime::from_unix_seconds(case.signing_time).unwrap();
         let want = case.expected_token.as_deref().unwrap();
         for _ in 0..2 {
@@ -95,11 +87,7 @@ fn one_signer_for_many_requests_and_days_matches_every_vector() {
         most = most.max(cases.len());
         for pass in 0..2 {
             for case in cases {
-                let builder = match case.kind.as_str() {
-                    "rds" => TokenRequest::rds(&case.hostname, case.port.unwrap(), case.username.as_deref().unwrap()),
-                    kind => TokenRequest::dsql(&case.hostname, kind == "dsql-admin"),
-                };
-                let req = builder.maybe_region(case.region.as_deref()).expires_in_secs(case.expires_in).build().unwrap();
+                let req = request_of(case).unwrap();
                 let at = SigningTime::from_unix_seconds(case.signing_time).unwrap();
                 let want = case.expected_token.as_deref().unwrap();
                 assert_eq!(signer.sign(&req, at).unwrap().as_str(), want, "{} (pass {pass})", case.id);

@@ -54,9 +54,9 @@ pub fn all_cases() -> Vec<(String, Case)> {
     out
 }
 
-/// Runs one case through the core, the way every surface does.
+/// The request a case describes, as every surface builds it.
 #[allow(dead_code)]
-pub fn generate(case: &Case) -> Result<AuthToken, Error> {
+pub fn request_of(case: &Case) -> Result<TokenRequest<'_>, Error> {
     let builder = match case.kind.as_str() {
         "rds" => TokenRequest::rds(&case.hostname, case.port.expect("rds port"),
                                    case.username.as_deref().expect("rds username")),
@@ -64,7 +64,13 @@ pub fn generate(case: &Case) -> Result<AuthToken, Error> {
         "dsql-admin" => TokenRequest::dsql(&case.hostname, true),
         other => panic!("{}: unknown kind {other}", case.id),
     };
-    let request = builder.maybe_region(case.region.as_deref()).expires_in_secs(case.expires_in).build()?;
+    builder.maybe_region(case.region.as_deref()).expires_in_secs(case.expires_in).build()
+}
+
+/// Runs one case through the core, the way every surface does.
+#[allow(dead_code)]
+pub fn generate(case: &Case) -> Result<AuthToken, Error> {
+    let request = request_of(case)?;
     let credentials = credentials_from_parts(&case.access_key_id, &case.secret_access_key,
                                              case.session_token.as_deref(), None)?;
     let at = SigningTime::from_unix_seconds(case.signing_time)?;
