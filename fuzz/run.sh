@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the fuzz targets one after another (libFuzzer, one process each) and prints figures.
-#   bash fuzz/run.sh smoke        each target for FUZZ_SECONDS (default 15) seconds  (make fuzz-smoke, CI)
+#   bash fuzz/run.sh smoke        each target for FUZZ_SECONDS (default 30) seconds  (make fuzz-smoke, CI)
 #   bash fuzz/run.sh long         each target for FUZZ_RUNS (default 10,000,000) executions,
 #                                 optionally capped at FUZZ_SECONDS per target       (make fuzz)
 # FUZZ_TARGETS="parse_token cli" limits the targets. Needs the nightly toolchain (installed with
@@ -16,7 +16,7 @@ cd "$HERE"
 ALL="parse_token diagnose verify_token hostname_region sign_roundtrip cli pam_password ffi"
 TARGETS=${FUZZ_TARGETS:-$ALL}
 case $MODE in
-  smoke) SECONDS_PER=${FUZZ_SECONDS:-15}; RUNS=-1; CMP=${FUZZ_TRACE_COMPARES:-1} ;;
+  smoke) SECONDS_PER=${FUZZ_SECONDS:-30}; RUNS=-1; CMP=${FUZZ_TRACE_COMPARES:-1} ;;
   long) SECONDS_PER=${FUZZ_SECONDS:-0}; RUNS=${FUZZ_RUNS:-10000000}; CMP=${FUZZ_TRACE_COMPARES:-0} ;;
   *) echo "usage: fuzz/run.sh smoke|long" >&2; exit 2 ;;
 esac
